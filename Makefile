@@ -1,0 +1,44 @@
+# The two quick-start commands (see README): `make demo` and `make test`.
+# Both create .venv with Python 3.11 and install the hashed, pinned dependencies first.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+DRAFT  ?= resources/demo_workspace/drafts/oops.txt
+
+.PHONY: demo test lint lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-app: requirements/app.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/app.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@ $(VENV)/.installed-app
+
+# Checks a demo draft on the demo workspace's brand account. The command's exit status says the
+# verdict (0 clear, 1 confirm or review, 2 blocked); only 3 (a usage or input error) fails here.
+demo: $(VENV)/.installed-app
+	$(BIN)/secondlook check --account acme $(DRAFT) || [ $$? -le 2 ]
+
+test: $(VENV)/.installed-dev lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Re-pin after changing dependencies in pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile --quiet --generate-hashes --python-version 3.11 pyproject.toml -o requirements/app.txt
+	uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.txt
+	uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev --extra bench pyproject.toml -o requirements/bench.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

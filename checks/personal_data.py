@@ -1,0 +1,424 @@
+"""Personal data: things that identify or reach a private person.
+
+Rule-based checks (phones, emails, cards, IBANs, national IDs, IPs, dates of birth, street
+addresses) answer at once; names of private people need the language model (spaCy NER).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+import regex
+
+from checks.registry import CheckContext, Hit, register
+from checks.resources import read_lexicon_lines
+
+# --- phones -----------------------------------------------------------------------------------
+
+_DIGIT = regex.compile(r"\d")
+# Phone-shaped runs for the second pass: digits with the separators people use, 7 to 15 digits,
+# optional extension. Only counted when a phone word is near (see _PHONE_CONTEXT).
+_PHONE_SHAPE = regex.compile(
+    r"(?<![\w+.\-/])(?:\+|00)?\(?\d{1,4}\)?(?:[ .\-]{0,2}\(?\d{1,5}\)?){1,5}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w\-/])",
+    regex.IGNORECASE,
+)
+_PHONE_CONTEXT = regex.compile(
+    r"\b(?:phone|phones|call|calling|ring|tel|telephone|mobile|cell|cellphone|office|fax|whats ?app|sms|text(?:ing)? (?:me|him|her|them)|"
+    r"reach (?:me|him|her|them)|contact|number|answering|dial|hotline|landline)\b",
+    regex.IGNORECASE,
+)
+
+
+def _digits(text: str) -> str:
+    return "".join(_DIGIT.findall(text))
+
+
+@lru_cache(maxsize=64)
+def _public_digit_strings(contacts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(d[-9:] for c in contacts if len(d := _digits(c)) >= 7)
+
+
+@register("personal_data.phone", summary="Phone numbers, in international and national formats")
+def find_phones(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if sum(c.isdigit() for c in text) < 7:
+        return
+    public = _public_digit_strings(ctx.policy.terms.public_contacts)
+    regions = ctx.policy.phone_regions
+    # Cheap candidates first, then phonenumbers on each candidate only: running its matcher over
+    # the whole text once per region costs tens of milliseconds on a short post.
+    for match in _PHONE_SHAPE.finditer(text):
+        start, end = match.span()
+        candidate = match.group()
+        digits = _digits(candidate)
+        if not 7 <= len(digits) <= 15 or digits[-9:] in public or _looks_like_other_number(candidate):
+            continue
+        if _valid_in_any(candidate, regions):
+            yield Hit(
+                start,
+                end,
+                "This looks like a phone number. Posting a private number exposes the person who answers it; "
+                "remove it, or share a public contact line instead.",
+                confidence=0.95,
+            )
+        # Numbers that fit no region's plan ("089 72 63 41 office") still count when the words
+        # around them say it is a number to call.
+        elif _PHONE_CONTEXT.search(text, max(0, start - 40), min(len(text), end + 20)):
+            yield Hit(
+                start,
+                end,
+                "This looks like a phone number (the words around it say so). Remove it, or share a public "
+                "contact line instead.",
+                confidence=0.7,
+            )
+
+
+@lru_cache(maxsize=4096)
+def _valid_in_any(candidate: str, regions: tuple[str, ...]) -> bool:
+    for region in regions:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            return False  # not a number in any region's eyes
+        if phonenumbers.is_valid_number(number):
+            return True
+        if candidate.lstrip().startswith(("+", "00")):
+            return False  # an international number does not depend on the region
+    return False
+
+
+_OTHER_NUMBER_SHAPES = regex.compile(
+    r"^(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}"  # dates
+    r"|\d{3}-\d{2}-\d{4}"  # US social security numbers
+    r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$"  # IPv4 addresses
+)
+
+
+def _looks_like_other_number(candidate: str) -> bool:
+    """Dates, SSNs and IP addresses have phone-like shapes; their own checks report them."""
+    return bool(_OTHER_NUMBER_SHAPES.match(candidate.strip()))
+
+
+# --- emails -----------------------------------------------------------------------------------
+
+_EMAIL = regex.compile(
+    r"(?<![\w.+\-])[\w.+\-]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\w\-])"
+)
+
+
+@register("personal_data.email", summary="Email addresses (except the organisation's public contacts)")
+def find_emails(ctx: CheckContext) -> Iterator[Hit]:
+    if "@" not in ctx.text:
+        return
+    public = {c.casefold() for c in ctx.policy.terms.public_contacts}
+    for match in _EMAIL.finditer(ctx.text):
+        if match.group().casefold() in public:
+            continue
+        yield Hit(
+            match.start(),
+            match.end(),
+            "This is an email address. If it is a person's own, posting it invites spam and harassment; "
+            "remove it or use the organisation's public contact address.",
+        )
+
+
+# --- payment cards ----------------------------------------------------------------------------
+
+_CARD = regex.compile(r"(?<![\d\-])(?:\d[ \-]?){12,18}\d(?![\d\-])")
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+@register("personal_data.card", summary="Payment card numbers (Luhn-checked)")
+def find_cards(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if sum(c.isdigit() for c in text) < 13:
+        return
+    for match in _CARD.finditer(text):
+        digits = _digits(match.group())
+        # Card numbers start 2-6 (Mastercard 2-series, Amex 3, Visa 4, Mastercard 5, Discover 6).
+        if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
+            yield Hit(
+                match.start(),
+                match.end(),
+                "This looks like a payment card number. Never post card numbers: remove it, and if it is real, "
+                "tell the card holder to have it replaced.",
+            )
+
+
+# --- IBANs ------------------------------------------------------------------------------------
+
+_IBAN = regex.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])", regex.IGNORECASE)
+
+
+def iban_valid(candidate: str) -> bool:
+    compact = candidate.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+@register("personal_data.iban", summary="Bank account numbers (IBAN, checksum-verified)")
+def find_ibans(ctx: CheckContext) -> Iterator[Hit]:
+    for match in _IBAN.finditer(ctx.text):
+        candidate = match.group()
+        # The match may run into a following word ("...0745 please"); trim to the longest valid IBAN.
+        while candidate and not iban_valid(candidate):
+            cut = candidate.rfind(" ")
+            if cut < 15:
+                candidate = ""
+                break
+            candidate = candidate[:cut]
+        if candidate:
+            yield Hit(
+                match.start(),
+                match.start() + len(candidate),
+                "This is a bank account number (IBAN). Remove it: payment details belong in a private message.",
+            )
+
+
+# --- national identifiers ---------------------------------------------------------------------
+
+_SSN = regex.compile(r"(?<![\d\-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d\-])")
+_SSN_CONTEXTUAL = regex.compile(
+    r"\b(?:ssn|social security(?: number| no\.?)?)\b\W{0,5}(?:is\s+|was\s+|:\s*|#\s*)?(\d{9})\b", regex.IGNORECASE
+)
+_UK_NINO = regex.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+_CONTEXTUAL_ID = regex.compile(
+    r"\b(?P<what>driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e|passport|national id|id card|identity card|"
+    r"personal (?:id|identification) number|tax id|tin|nhs)\s*(?:number|no\.?|#|num)?\s*(?:is|was|:|=)?\s*"
+    r"(?P<id>(?=[A-Z0-9\-]*\d)[A-Z0-9][A-Z0-9\-]{4,18}[A-Z0-9])\b",
+    regex.IGNORECASE,
+)
+
+
+def _ssn_valid(area: str, group: str, serial: str) -> bool:
+    return area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000"
+
+
+@register("personal_data.national_id", summary="Social security, national insurance, passport and licence numbers")
+def find_national_ids(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if not any(c.isdigit() for c in text):
+        return
+    for match in _SSN.finditer(text):
+        if _ssn_valid(match.group(1), match.group(3), match.group(4)):
+            yield Hit(match.start(), match.end(), "This looks like a US Social Security number. Remove it: it is "
+                      "the key to a person's identity and credit.")
+    for match in _SSN_CONTEXTUAL.finditer(text):
+        yield Hit(match.start(1), match.end(1), "This is called a Social Security number here. Remove it.")
+    for match in _UK_NINO.finditer(text):
+        yield Hit(match.start(), match.end(), "This looks like a UK National Insurance number. Remove it.")
+    for match in _CONTEXTUAL_ID.finditer(text):
+        what = match.group("what").lower()
+        yield Hit(
+            match.start("id"),
+            match.end("id"),
+            f"This looks like a {what} number. Identity document numbers enable fraud: remove it.",
+        )
+
+
+# --- IP addresses -----------------------------------------------------------------------------
+
+_IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = regex.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+
+
+@register("personal_data.ip_address", summary="IP addresses")
+def find_ip_addresses(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    candidates = []
+    if "." in text:
+        candidates.extend(_IPV4.finditer(text))
+    if text.count(":") >= 2:
+        candidates.extend(_IPV6.finditer(text))
+    for match in candidates:
+        try:
+            ipaddress.ip_address(match.group())
+        except ValueError:
+            continue
+        yield Hit(
+            match.start(),
+            match.end(),
+            "This is an IP address. It can locate a person or expose a system; remove it.",
+        )
+
+
+# --- dates of birth ---------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = regex.compile(
+    r"(?<![\w/.\-])(?:"
+    r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"  # 3/23/1940, 23.03.40
+    r"|\d{4}-\d{1,2}-\d{1,2}"  # 1940-03-23
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 23rd, 1940
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 23 March 1940
+    r")(?![\w/\-])",
+    regex.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _birth_context() -> regex.Pattern[str]:
+    words = sorted(read_lexicon_lines("birth_words.txt"), key=len, reverse=True)
+    return regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b", regex.IGNORECASE)
+
+
+@register("personal_data.date_of_birth", summary="Dates of birth (a date next to words like 'born' or 'DOB')")
+def find_dates_of_birth(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if not any(c.isdigit() for c in text):
+        return
+    context = _birth_context()
+    for match in _DATE.finditer(text):
+        window = text[max(0, match.start() - 60) : match.start()]
+        if context.search(window):
+            yield Hit(
+                match.start(),
+                match.end(),
+                "This reads as someone's date of birth. With a name it is enough to steal an identity; remove it.",
+            )
+
+
+# --- street addresses -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _address_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    after, before = [], []
+    for line in read_lexicon_lines("street_types.txt"):
+        word, position = line.split()
+        (after if position == "after" else before).append(regex.escape(word))
+    word = r"(?:\d{1,4}(?:st|nd|rd|th)|[\p{L}][\p{L}'’.\-]*)"
+    unit = r"(?:,?\s+(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|#)\s*[\w\-]{1,6})?"
+    tail = r"(?:,?\s+[\p{Lu}][\p{L}'.\-]+(?:\s[\p{Lu}][\p{L}'.\-]+)?,?\s+(?:[A-Z]{2}\s+)?\d{4,5}(?:-\d{4})?)?"
+    number_first = regex.compile(
+        rf"(?<![\w\-/.,])\d{{1,5}}[A-Za-z]?(?:\s+\d{{1,5}})?\s+(?:{word}\s+){{0,4}}?(?:{'|'.join(after)})\b\.?"
+        rf"(?:\s+\d{{1,5}}\b)?{unit}{tail}",
+        regex.IGNORECASE,
+    )
+    # "{'|'.join(before)}" words such as "Via" lead: "Via Goffredo Mameli 149", "Calle Mayor 3".
+    type_first = regex.compile(
+        rf"(?<![\w])(?:\d{{1,5}}\s+)?(?:{'|'.join(before)})\s+(?:{word}\s+){{0,5}}?\d{{1,5}}[A-Za-z]?\b{unit}",
+        regex.IGNORECASE,
+    )
+    return number_first, type_first
+
+
+_ADDRESS_INTRO = regex.compile(
+    r"\b(?:my|his|her|their|new|home|billing|shipping|mailing|postal) address(?: is| to| with|:)?\s+",
+    regex.IGNORECASE,
+)
+
+
+@register("personal_data.address", summary="Street addresses")
+def find_addresses(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if not any(c.isdigit() for c in text):
+        return
+    message = (
+        "This looks like a street address. A home address can bring unwanted visitors; remove it unless "
+        "it is a public place such as a shop."
+    )
+    spans: list[tuple[int, int]] = []
+    for pattern in _address_patterns():
+        for match in pattern.finditer(text):
+            spans.append(match.span())
+    # "my address is 92 Eusebio Dávila 57, ..." : whatever follows, up to the end of the sentence.
+    for match in _ADDRESS_INTRO.finditer(text):
+        rest = text[match.end() :]
+        stop = regex.search(r"(?:[.!?](?:\s|$)|\n\s*\n| for | so | and then |$)", rest)
+        end = match.end() + (stop.start() if stop else len(rest))
+        if end > match.end() and _DIGIT.search(text, match.end(), end):
+            spans.append((match.end(), end))
+    for start, end in _merge(spans):
+        yield Hit(start, end, message, confidence=0.8)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --- people's names (model) -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _honorific() -> regex.Pattern[str]:
+    titles = "|".join(regex.escape(t) for t in read_lexicon_lines("honorifics.txt"))
+    return regex.compile(rf"\b(?:{titles})\.?\s+(\p{{Lu}}[\p{{L}}'\-]+(?:\s+\p{{Lu}}[\p{{L}}'\-]+)?)")
+
+
+def _allowed_name_parts(ctx: CheckContext) -> frozenset[str]:
+    """Words of names that may appear: public names, the account's people and its brand terms."""
+    allowed = (*ctx.policy.terms.public_names, *ctx.account.people, *ctx.account.brand_terms)
+    return _name_words(allowed)
+
+
+@lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.casefold() for name in names for w in regex.findall(r"[\p{L}'\-]+", name))
+
+
+@register(
+    "personal_data.person",
+    summary="Names of private people (spaCy NER), except public names and the account's own people",
+    needs_model=True,
+)
+def find_people(ctx: CheckContext) -> Iterator[Hit]:
+    doc = ctx.doc
+    if doc is None:
+        return
+    allowed = _allowed_name_parts(ctx)
+    spans: list[tuple[int, int]] = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
+    spans.extend(m.span(1) for m in _honorific().finditer(doc.text))
+    for start, end in _merge(spans):
+        name = doc.text[start:end]
+        start, end = _trim_name(doc.text, start, end)
+        words = regex.findall(r"[\p{L}'\-]+", doc.text[start:end])
+        if not words or doc.text[start] in "@#" or any(c.isdigit() for c in name):
+            continue
+        if all(w.casefold() in allowed for w in words):
+            continue
+        yield Hit(
+            start,
+            end,
+            f"'{doc.text[start:end]}' looks like a private person's name. Name people on {ctx.account.name} only "
+            "with their consent; if they speak for the organisation, add them to public_names in policy.toml.",
+            confidence=0.8,
+        )
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a trailing possessive or punctuation: "Judy's" -> "Judy"."""
+    span = text[start:end]
+    for suffix in ("'s", "’s"):
+        if span.endswith(suffix):
+            end -= len(suffix)
+            span = span[: -len(suffix)]
+    while end > start and not text[end - 1].isalpha():
+        end -= 1
+    while start < end and not text[start].isalpha() and text[start] not in "@#":
+        start += 1
+    return start, end

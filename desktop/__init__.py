@@ -1,0 +1,1 @@
+"""The Second Look application without widgets: entry point, workspace, accounts, publishing."""
