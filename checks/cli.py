@@ -122,7 +122,9 @@ def format_report(report: Report, account: Account) -> str:
     lines = [f"Account: {account.describe()}", f"Verdict: {_VERDICT_LINES[report.verdict]}"]
     counts = report.counts()
     if report.findings:
-        parts = [_plural(counts[s], _SEVERITY_NOUNS[s]) for s in (Severity.BLOCK, Severity.WARN, Severity.INFO) if counts[s]]
+        parts = [
+            _plural(counts[s], _SEVERITY_NOUNS[s]) for s in (Severity.BLOCK, Severity.WARN, Severity.INFO) if counts[s]
+        ]
         lines.append(f"Findings ({', '.join(parts)}):")
     for finding in report.findings:
         lines.extend(_format_finding(finding))
@@ -178,7 +180,7 @@ def _run_calendar(args: argparse.Namespace, workspace: Workspace, stdout: IO[str
     progress = _Progress(len(rows), stderr)
     worst = 0
     problems = 0
-    for number, text, account_id, problem in rows:
+    for number, _text, account_id, problem in rows:
         if problem is not None:
             problems += 1
             worst = max(worst, EXIT_USAGE)

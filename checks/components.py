@@ -69,6 +69,8 @@ def _register_model_checks() -> None:
                 return ChecksComponent(nlp, name, workspace, account, _only)
 
             Language.factory(check.component_name, default_config=_DEFAULT_CONFIG, func=make)
+            # A module-level name, so pyproject.toml's spacy_factories entry point can point at it.
+            globals()[f"make_{check.component_name}"] = make
 
 
 _register_model_checks()

@@ -22,11 +22,13 @@ _DIGIT = regex.compile(r"\d")
 # Phone-shaped runs for the second pass: digits with the separators people use, 7 to 15 digits,
 # optional extension. Only counted when a phone word is near (see _PHONE_CONTEXT).
 _PHONE_SHAPE = regex.compile(
-    r"(?<![\w+.\-/])(?:\+|00)?\(?\d{1,4}\)?(?:[ .\-]{0,2}\(?\d{1,5}\)?){1,5}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w\-/])",
+    r"(?<![\w+.\-/])(?:\+|00)?\(?\d{1,4}\)?(?:[ .\-]{0,2}\(?\d{1,5}\)?){1,5}"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![\w\-/])",
     regex.IGNORECASE,
 )
 _PHONE_CONTEXT = regex.compile(
-    r"\b(?:phone|phones|call|calling|ring|tel|telephone|mobile|cell|cellphone|office|fax|whats ?app|sms|text(?:ing)? (?:me|him|her|them)|"
+    r"\b(?:phone|phones|call|calling|ring|tel|telephone|mobile|cell|cellphone|office|fax|whats ?app|sms|"
+    r"text(?:ing)? (?:me|him|her|them)|"
     r"reach (?:me|him|her|them)|contact|number|answering|dial|hotline|landline)\b",
     regex.IGNORECASE,
 )
@@ -216,8 +218,12 @@ def find_national_ids(ctx: CheckContext) -> Iterator[Hit]:
         return
     for match in _SSN.finditer(text):
         if _ssn_valid(match.group(1), match.group(3), match.group(4)):
-            yield Hit(match.start(), match.end(), "This looks like a US Social Security number. Remove it: it is "
-                      "the key to a person's identity and credit.")
+            yield Hit(
+                match.start(),
+                match.end(),
+                "This looks like a US Social Security number. Remove it: it is "
+                "the key to a person's identity and credit.",
+            )
     for match in _SSN_CONTEXTUAL.finditer(text):
         yield Hit(match.start(1), match.end(1), "This is called a Social Security number here. Remove it.")
     for match in _UK_NINO.finditer(text):
@@ -240,7 +246,7 @@ _IPV6 = regex.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![
 @register("personal_data.ip_address", summary="IP addresses")
 def find_ip_addresses(ctx: CheckContext) -> Iterator[Hit]:
     text = ctx.text
-    candidates = []
+    candidates: list[regex.Match[str]] = []
     if "." in text:
         candidates.extend(_IPV4.finditer(text))
     if text.count(":") >= 2:
@@ -301,7 +307,8 @@ def find_dates_of_birth(ctx: CheckContext) -> Iterator[Hit]:
 
 @lru_cache(maxsize=1)
 def _address_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    after, before = [], []
+    after: list[str] = []
+    before: list[str] = []
     for line in read_lexicon_lines("street_types.txt"):
         word, position = line.split()
         (after if position == "after" else before).append(regex.escape(word))
@@ -393,11 +400,12 @@ def find_people(ctx: CheckContext) -> Iterator[Hit]:
     allowed = _allowed_name_parts(ctx)
     spans: list[tuple[int, int]] = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
     spans.extend(m.span(1) for m in _honorific().finditer(doc.text))
-    for start, end in _merge(spans):
-        name = doc.text[start:end]
-        start, end = _trim_name(doc.text, start, end)
+    for entity_start, entity_end in _merge(spans):
+        if any(c.isdigit() for c in doc.text[entity_start:entity_end]):
+            continue
+        start, end = _trim_name(doc.text, entity_start, entity_end)
         words = regex.findall(r"[\p{L}'\-]+", doc.text[start:end])
-        if not words or doc.text[start] in "@#" or any(c.isdigit() for c in name):
+        if not words or doc.text[start] in "@#":
             continue
         if all(w.casefold() in allowed for w in words):
             continue

@@ -115,11 +115,22 @@ def _build(layer: dict[str, Any], sources: tuple[Path, ...], overrides: dict[str
 def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if key == "severity":
+            out[key] = _merge_severity(out.get(key, {}), value)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = {**out[key], **value}
         else:
             out[key] = value
     return out
+
+
+def _merge_severity(base: Mapping[str, str], top: Mapping[str, str]) -> dict[str, str]:
+    """A category set in a later layer wins over check ids of that category set earlier (the
+    workspace's ``"personal_data" = "info"`` beats the default's ``"personal_data.email"``); within
+    one layer, a check id beats its category."""
+    categories = {key for key in top if "." not in key}
+    kept = {k: v for k, v in base.items() if k.split(".", 1)[0] not in categories or "." not in k}
+    return {**kept, **top}
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -145,12 +156,14 @@ def _validate(source: TomlSource, account_ids: set[str] | None) -> dict[str, Any
                 raise source.error(
                     path, f"no account '{account_id}' in accounts.toml; accounts: {', '.join(sorted(account_ids))}"
                 )
-            tables = _require_table(source, path, tables)
-            for key in tables:
+            account_tables = _require_table(source, path, tables)
+            for key in account_tables:
                 if key not in _TABLES:
                     raise source.error((*path, key), f"unknown table; expected one of {', '.join(_TABLES)}")
             layer["account"][account_id] = {
-                name: _validate_table(source, (*path, name), tables[name]) for name in _TABLES if name in tables
+                name: _validate_table(source, (*path, name), account_tables[name])
+                for name in _TABLES
+                if name in account_tables
             }
     return layer
 
@@ -197,7 +210,9 @@ def _validate_table(source: TomlSource, path: KeyPath, value: Any) -> dict[str, 
         regions = _string_list(source, (*path, key), v)
         bad = [r for r in regions if r.upper() not in phonenumbers.SUPPORTED_REGIONS]
         if bad:
-            raise source.error((*path, key), f"unknown region {bad[0]!r}; expected two-letter codes like \"US\", \"GB\", \"DE\"")
+            raise source.error(
+                (*path, key), f'unknown region {bad[0]!r}; expected two-letter codes like "US", "GB", "DE"'
+            )
         out_phone[key] = [r.upper() for r in regions]
     return out_phone
 

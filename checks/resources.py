@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +20,7 @@ def read_resource_text(*parts: str) -> str:
     return resources.files("resources").joinpath(*parts).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_lexicon_lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of ``resources/lexicons/<name>``, without ``#`` comments.
 

@@ -79,9 +79,9 @@ def load_toml(path: Path) -> TomlSource:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _SYNTAX_POSITION.search(message)
-        line = int(match.group(1)) if match else None
         problem = _SYNTAX_POSITION.sub("", message).strip()
-        raise ConfigError(path, f"is not valid TOML: {problem}", line=line) from None
+        at = int(match.group(1)) if match else None
+        raise ConfigError(path, f"is not valid TOML: {problem}", line=at) from None
     return TomlSource(path, data, _index_lines(text))
 
 

@@ -54,10 +54,7 @@ class Account:
 
     def describe(self) -> str:
         """``Acme Outdoor (@acme@mastodon.social), brand account on Mastodon, 48,000 followers``."""
-        return (
-            f"{self.name} ({self.handle}), {self.kind} account on {self.platform_name}, "
-            f"{self.audience:,} followers"
-        )
+        return f"{self.name} ({self.handle}), {self.kind} account on {self.platform_name}, {self.audience:,} followers"
 
 
 @dataclass(frozen=True)
@@ -96,13 +93,13 @@ _FIELDS: dict[str, tuple[type, bool, str]] = {
     # key: (type, required, what a person should write)
     "id": (str, True, "a short id of lowercase letters, digits, '-' or '_'"),
     "platform": (str, True, "one of " + ", ".join(PLATFORMS)),
-    "handle": (str, True, "the account's handle, e.g. \"@acme@mastodon.social\""),
+    "handle": (str, True, 'the account\'s handle, e.g. "@acme@mastodon.social"'),
     "name": (str, True, "the display name"),
     "kind": (str, True, "one of " + ", ".join(KINDS)),
     "audience": (int, False, "a whole number of followers"),
     "brand_terms": (list, False, "a list of words, handles and hashtags"),
     "people": (list, False, "a list of people's names"),
-    "colour": (str, False, "a colour like \"#1F6FEB\""),
+    "colour": (str, False, 'a colour like "#1F6FEB"'),
     "server": (str, False, "a server address"),
     "voice_samples": (str, False, "a path to a text or CSV file of past posts"),
 }
@@ -121,7 +118,9 @@ def load_accounts(path: Path) -> tuple[Account, ...]:
     for index, entry in enumerate(entries):
         account = _parse_account(source, index, entry)
         if account.id in seen:
-            raise source.error(("account", index, "id"), f"duplicate id '{account.id}' (also account {seen[account.id] + 1})")
+            raise source.error(
+                ("account", index, "id"), f"duplicate id '{account.id}' (also account {seen[account.id] + 1})"
+            )
         seen[account.id] = index
         accounts.append(account)
     return tuple(accounts)

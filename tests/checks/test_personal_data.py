@@ -61,9 +61,7 @@ def test_iban_requires_checksum_and_allows_lowercase(rules_checker: Checker) -> 
 def test_national_ids(rules_checker: Checker) -> None:
     assert found(rules_checker, "SSN 078-05-1120", "personal_data.national_id") == ["078-05-1120"]
     assert found(rules_checker, "SSN 000-05-1120", "personal_data.national_id") == []
-    assert found(rules_checker, "My driver's license number is LH329609T", "personal_data.national_id") == [
-        "LH329609T"
-    ]
+    assert found(rules_checker, "My driver's license number is LH329609T", "personal_data.national_id") == ["LH329609T"]
     assert found(rules_checker, "NI number AB 12 34 56 C", "personal_data.national_id") == ["AB 12 34 56 C"]
 
 

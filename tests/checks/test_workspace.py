@@ -6,9 +6,9 @@ import pytest
 from checks import load_workspace
 from checks.errors import ConfigError, UnknownAccountError
 from checks.findings import Severity
+from checks.policy import default_policy_path
 from checks.registry import known_check_ids
 from checks.toml_source import load_toml
-from checks.policy import default_policy_path
 
 MakeWorkspace = Callable[..., Path]
 
@@ -38,7 +38,9 @@ def test_policy_off_turns_a_check_off(make_workspace: MakeWorkspace) -> None:
 
 
 def test_policy_unknown_check_names_file_line_and_suggests(make_workspace: MakeWorkspace) -> None:
-    folder = make_workspace(policy='[terms]\ncompetitors = ["Northpeak"]\n\n[severity]\n"personal_data.phon" = "block"\n')
+    folder = make_workspace(
+        policy='[terms]\ncompetitors = ["Northpeak"]\n\n[severity]\n"personal_data.phon" = "block"\n'
+    )
     with pytest.raises(ConfigError) as caught:
         load_workspace(folder)
     message = str(caught.value)
@@ -120,5 +122,5 @@ def test_workspace_that_is_not_a_folder(tmp_path: Path) -> None:
 
 
 def test_unknown_account_lists_the_known_ones(demo) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(UnknownAccountError, match="no account 'acmee'.*Accounts: acme, sam, harbor"):
+    with pytest.raises(UnknownAccountError, match=r"no account 'acmee'.*Accounts: acme, sam, harbor"):
         demo.account("acmee")
