@@ -200,17 +200,23 @@ def verdict_for(findings: Sequence[Finding], policy: Policy) -> Verdict:
 
 def _drop_covered(findings: list[Finding]) -> list[Finding]:
     """Keep one finding per place: drop one that another of the same category covers at the same
-    or higher severity (a card number is not also reported as a phone number)."""
+    or higher severity (a card number is not also reported as a phone number), and drop an ``info``
+    note that any stronger finding covers (a private link is not also "a link")."""
     ordered = sorted(findings, key=lambda f: (f.start, -f.end, -f.severity.rank, f.check))
     kept: list[Finding] = []
     widest: dict[str, Finding] = {}  # per category, the kept finding reaching furthest right
+    strongest: Finding | None = None  # the kept warn/block finding reaching furthest right
     for finding in ordered:
         cover = widest.get(finding.category)
         if cover is not None and cover.end >= finding.end and cover.severity.rank >= finding.severity.rank:
             continue
+        if finding.severity is Severity.INFO and strongest is not None and strongest.end >= finding.end:
+            continue
         kept.append(finding)
         if cover is None or finding.end > cover.end:
             widest[finding.category] = finding
+        if finding.severity is not Severity.INFO and (strongest is None or finding.end > strongest.end):
+            strongest = finding
     return kept
 
 

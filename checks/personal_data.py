@@ -430,3 +430,150 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalpha() and text[start] not in "@#":
         start += 1
     return start, end
+
+
+# --- notes: places, organisations, web addresses ----------------------------------------------
+# On their own these are not private (a brand names its stores, partners and website every day),
+# so they default to "info": shown to the author, never in the way. Next to a private person they
+# are what identifies them: where someone lives or is right now, who employs them, their website.
+
+_NAME_WORD = regex.compile(r"[\p{L}'\-]+")
+
+
+@lru_cache(maxsize=1)
+def _place_gazetteer() -> tuple[regex.Pattern[str], frozenset[str]]:
+    names = sorted(read_lexicon_lines("places.txt"), key=len, reverse=True)
+    pattern = regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])", regex.I)
+    return pattern, frozenset(read_lexicon_lines("place_words_in_lowercase.txt"))
+
+
+def _own_words(ctx: CheckContext) -> frozenset[str]:
+    return _name_words((*ctx.account.brand_terms, *ctx.policy.terms.public_names, *ctx.account.people))
+
+
+def _is_own(text: str, own: frozenset[str]) -> bool:
+    words = _NAME_WORD.findall(text)
+    return bool(words) and all(w.casefold() in own for w in words)
+
+
+@register(
+    "personal_data.location",
+    summary="Places (countries, cities, landmarks): a note, as they can say where a person is",
+    needs_model=True,
+)
+def find_locations(ctx: CheckContext) -> Iterator[Hit]:
+    doc = ctx.doc
+    if doc is None:
+        return
+    own = _own_words(ctx)
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    gazetteer, lowercase_words = _place_gazetteer()
+    for match in gazetteer.finditer(doc.text):
+        if not any(s < match.end() and match.start() < e for s, e in people):
+            spans.append(match.span())
+    for start, end in _merge(spans):
+        place = doc.text[start:end]
+        if _is_own(place, own) or not _NAME_WORD.search(place):
+            continue
+        if place.islower() and place in lowercase_words:  # "roast turkey", even when NER says GPE
+            continue
+        yield Hit(
+            start,
+            end,
+            f"'{place}' is a place. Fine for a shop or an event; not for where a private person lives, works "
+            "or is right now.",
+            confidence=0.6,
+        )
+
+
+_COMPANY = regex.compile(
+    r"\b(?:\p{Lu}[\p{L}&'\-]+\s+){1,3}(?:Ltd|Limited|Inc|LLC|LLP|PLC|GmbH|AG|SA|S\.A|BV|B\.V|Corp|Corporation|"
+    r"Co|Company|Group|Holdings)\b\.?"
+)
+
+
+@register(
+    "personal_data.organization",
+    summary="Organisations: a note, as a person's employer or school helps identify them",
+    needs_model=True,
+)
+def find_organizations(ctx: CheckContext) -> Iterator[Hit]:
+    doc = ctx.doc
+    if doc is None:
+        return
+    own = _name_words(tuple(t for a in ctx.accounts for t in (a.name, *a.brand_terms)))
+    spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    spans.extend(m.span() for m in _COMPANY.finditer(doc.text))
+    for span_start, end in _merge(spans):
+        start = _skip_leading_function_words(doc.text, span_start, end)
+        name = doc.text[start:end]
+        if _is_own(name, own) or name.startswith(("@", "#")) or not _NAME_WORD.search(name):
+            continue
+        yield Hit(
+            start,
+            end,
+            f"'{name}' is an organisation. If it is where a private person works or studies, naming it helps "
+            "identify them.",
+            confidence=0.5,
+        )
+
+
+_LEADING_FUNCTION_WORD = regex.compile(
+    r"(?:the|a|an|thanks|thank|to|at|with|for|from|by|and|visit|call|dear|hi|hello|via|our|my)\s+", regex.I
+)
+
+
+def _skip_leading_function_words(text: str, start: int, end: int) -> int:
+    """"Thanks Smith Ltd." and "the Red Cross" name "Smith Ltd." and "Red Cross"."""
+    while match := _LEADING_FUNCTION_WORD.match(text, start, end):
+        start = match.end()
+    return start
+
+
+_WEB_ADDRESS = regex.compile(
+    r"(?<![\w@.\-/])(?:(?:https?://)?(?:www\.)?)(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,61}[\p{L}\p{N}])?\.)+"
+    r"(?:[a-z]{2,24})(?::\d{2,5})?(?:/[^\s<>\"'()]*)?(?<![.,;:!?])(?![@\w])",
+    regex.IGNORECASE,
+)
+_SCHEME = regex.compile(r"^(?:https?://)?(?:www\.)?", regex.IGNORECASE)
+
+
+@register("personal_data.website", summary="Web addresses: a note to check the link goes where it should")
+def find_websites(ctx: CheckContext) -> Iterator[Hit]:
+    text = ctx.text
+    if "." not in text:
+        return
+    own_domains = {
+        c.rsplit("@", 1)[1].casefold() for c in ctx.policy.terms.public_contacts if "@" in c
+    } | {t.casefold() for t in ctx.account.brand_terms if "." in t}
+    own_words = _name_words(ctx.account.brand_terms)
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match.group()
+        host = _SCHEME.sub("", address).split("/", 1)[0].split(":", 1)[0].casefold()
+        # Bare "word.word" is too often a typo or a file name; without a scheme or "www." demand a
+        # known-looking top-level domain, and never flag the account's own site.
+        if "://" not in address and not address.lower().startswith("www.") and not _looks_like_domain(host):
+            continue
+        labels = host.split(".")
+        if host in own_domains or any(host.endswith("." + d) for d in own_domains):
+            continue
+        if len(labels) >= 2 and labels[-2] in own_words:  # acme.com on Acme's own account
+            continue
+        yield Hit(
+            match.start(),
+            match.end(),
+            f"A link to {host}. Check it is the page you mean, that it is public, and that it is not someone's "
+            "personal site.",
+            confidence=0.6,
+        )
+
+
+_COMMON_TLDS = frozenset(
+    "com org net edu gov io co ai app dev info biz me tv us uk de fr nl es it ca au ch at be se no dk fi pl cz pt ie nz "
+    "jp cn in br ru za mx ar hu si sk ro gr tr il kr sg hk tw eu".split()
+)
+
+
+def _looks_like_domain(host: str) -> bool:
+    return host.rsplit(".", 1)[-1] in _COMMON_TLDS and "@" not in host
