@@ -134,7 +134,7 @@ class Checker:
         self, norm: NormalizedText, account: Account, parsed: Parsed | None, only: Sequence[str] = ()
     ) -> Report:
         policy = self.workspace.policy.for_account(account.id)
-        context = CheckContext(norm.text, account, self.workspace.accounts, policy)
+        context = CheckContext(norm.text, account, self.workspace.accounts, policy, original=norm.original)
         findings: list[Finding] = []
         skipped: list[SkippedCheck] = []
         for check in all_checks():
@@ -154,7 +154,7 @@ class Checker:
                 skipped.append(SkippedCheck(check.id, f"the check failed ({type(exc).__name__}); please report this"))
                 continue
             for start, end, hit in hits:
-                orig_start, orig_end = norm.to_original(start, end)
+                orig_start, orig_end = (start, end) if hit.in_original else norm.to_original(start, end)
                 if orig_start >= orig_end:
                     continue
                 findings.append(

@@ -219,20 +219,23 @@ def _might_be_over(text: str, platform: str, rules: _Rules) -> bool:
 def length(ctx: CheckContext) -> Iterator[Hit]:
     platform = ctx.account.platform
     rules = _RULES.get(platform)
-    # ctx.text is already NFKC, which is NFC too, so X's normalisation needs no offset mapping.
-    if rules is None or not _might_be_over(ctx.text, platform, rules):
+    # Count what the platform will receive (the original, joiners and all); point at the overflow
+    # in the normalised text, which is NFKC and so NFC too, as X's counting wants.
+    typed = ctx.original or ctx.text
+    if rules is None or not _might_be_over(typed, platform, rules):
         return
-    counted = measure(ctx.text, platform)
+    counted = measure(typed, platform)
     if not counted.over:
         return
-    start = _overflow_start(ctx.text, platform, rules)
+    start = min(_overflow_start(typed, platform, rules), len(typed) - 1)
     noun = "character" if counted.over == 1 else "characters"
     shorten = "Shorten it" if platform == "linkedin" else "Shorten it or split it into a thread"
     yield Hit(
         start,
-        len(ctx.text),
+        len(typed),
         f"{counted.over:,} {noun} over {ctx.account.platform_name}'s {rules.limit:,}-character limit "
         f"({counted.used:,} counted; {rules.note}). {shorten}: the highlighted part will not fit.",
+        in_original=True,
     )
 
 

@@ -50,18 +50,23 @@ class Hit:
     message: str
     suggestion: str | None = None
     confidence: float = 1.0
+    in_original: bool = False  # start/end index CheckContext.original instead of text
 
 
 @dataclass(frozen=True)
 class CheckContext:
     """Everything a check may look at. ``text`` is normalised; ``doc`` is spaCy's parse of it
-    (only for checks registered with ``needs_model=True``)."""
+    (only for checks registered with ``needs_model=True``, and then ``text`` is ``doc.text``)."""
 
     text: str
     account: Account
     accounts: tuple[Account, ...]
     policy: Policy
     doc: Doc | None = None
+    # The draft exactly as typed, for checks that must count what the platform will receive
+    # (zero-width characters and emoji joiners count on Mastodon and Bluesky). Spans still index
+    # ``text``.
+    original: str = ""
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Hit]]

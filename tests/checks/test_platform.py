@@ -222,3 +222,18 @@ def test_ordinary_post_has_no_platform_findings(rules_checker: Checker, account:
         "Saturday, and share your photos: https://acme.example/winter #AcmeOutdoor"
     )
     assert platform_findings(rules_checker, text, account) == []
+
+
+def test_length_counts_what_was_typed_family_emoji_is_one_grapheme(rules_checker: Checker) -> None:
+    family = "👨\u200d👩\u200d👧"
+    report = rules_checker.check(family * 301, "sam")
+    (finding,) = [f for f in report.findings if f.check == "platform.length"]
+    assert "1 character over Bluesky's 300-character limit (301 counted" in finding.message
+    assert finding.text == family  # exactly the last family, joiners included
+
+
+def test_length_counts_zero_width_spaces_the_platform_will_receive(rules_checker: Checker) -> None:
+    report = rules_checker.check("a\u200b" * 150, "sam")  # 300 graphemes: fits exactly
+    assert not [f for f in report.findings if f.check == "platform.length"]
+    report = rules_checker.check("a\u200b" * 150 + "b", "sam")
+    assert [f.text for f in report.findings if f.check == "platform.length"] == ["b"]
