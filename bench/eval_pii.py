@@ -46,7 +46,12 @@ OUR_TYPES = {
     "personal_data.national_id": "US_SSN|US_DRIVER_LICENSE",
     "personal_data.ip_address": "IP_ADDRESS",
     "personal_data.date_of_birth": "DATE_TIME",
+    # Notes (severity "info" by default): shown to the author, never in the way.
+    "personal_data.location": "LOCATION",
+    "personal_data.organization": "ORGANIZATION",
+    "personal_data.website": "DOMAIN_NAME",
 }
+NOTE_TYPES = frozenset({"LOCATION", "ORGANIZATION", "DOMAIN_NAME"})
 NATIONAL_ID_TYPES = ("US_SSN", "US_DRIVER_LICENSE")
 SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 DATASET_TYPES = frozenset(
@@ -55,9 +60,9 @@ DATASET_TYPES = frozenset(
 )
 # Presidio's entity names are the dataset's, except these.
 PRESIDIO_RENAMES = {"URL": "DOMAIN_NAME"}
-# The dataset types that are personal data in our sense (what our checks map to): the "all PII" row
-# and the post-level figures count gold spans and predictions of these types only.
-PII_TYPES = frozenset([t for t in OUR_TYPES.values() if "|" not in t] + list(NATIONAL_ID_TYPES))
+# The dataset types that are personal data in our sense (what our warning-level checks map to): the
+# "all PII" row and the post-level figures count gold spans and predictions of these types only.
+PII_TYPES = frozenset([t for t in OUR_TYPES.values() if "|" not in t] + list(NATIONAL_ID_TYPES)) - NOTE_TYPES
 ALL_PII = "all PII"
 SIDES = ("ours", "presidio")
 IOU_THRESHOLD = 0.5

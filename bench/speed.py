@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common import (
     bench_workspace,
@@ -29,6 +29,9 @@ from common import (
 )
 
 from checks import Checker
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 LENGTHS = (280, 500)
 ACCOUNTS = ("acme", "sam", "harbor")
@@ -180,7 +183,7 @@ def memory(phase: str) -> None:
 # --- the phases -----------------------------------------------------------------------------------
 
 
-def run_throughput(checker: Checker, rules_only: Checker, nlp: Any, n: int) -> dict[str, float]:
+def run_throughput(checker: Checker, rules_only: Checker, nlp: Language, n: int) -> dict[str, float]:
     rng = random.Random(SEED + 1)
     drafts = [(text, rng.choice(ACCOUNTS)) for text in make_drafts(n, SEED + 2)]
     print(f"\nthroughput: {n} drafts ({'/'.join(map(str, LENGTHS))} characters mixed, accounts {', '.join(ACCOUNTS)})")

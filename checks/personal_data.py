@@ -9,12 +9,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import phonenumbers
 import regex
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_lexicon_lines
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 # --- phones -----------------------------------------------------------------------------------
 
@@ -329,9 +333,33 @@ def _address_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
 
 
 _ADDRESS_INTRO = regex.compile(
-    r"\b(?:my|his|her|their|new|home|billing|shipping|mailing|postal) address(?: is| to| with|:)?\s+",
+    r"(?:\b(?:my|his|her|their|new|home|billing|shipping|mailing|postal|delivery) address(?: is| to| with)?|"
+    r"'s address|\baddress(?=[ \t]*:))[ \t]*:?[ \t]*\n?(?:[ \t]*\n)?[ \t]*",
     regex.IGNORECASE,
 )
+# Other pieces of an address: post boxes, military addresses, and "Kromwater 38" style street
+# lines (name then number) when a unit or a line break shows it is an address.
+_POST_BOX = regex.compile(r"\b(?:P\.?\s?O\.?\s?Box|PSC|Unit|Box)\s+\d{1,6}(?:,\s*Box\s+\d{1,6})?", regex.IGNORECASE)
+_NAME_NUMBER_LINE = regex.compile(
+    r"(?m)^[^\w\n]{0,4}\d{1,5}\s+\p{L}[\p{L}'’.\-]+(?:\s\p{L}[\p{L}'’.\-]+){0,3}\s+\d{1,5}[A-Za-z]?[ \t]*$"
+    r"(?=\n[^\w\n]{0,4}(?:apt\.?|apartment|suite|unit|flat|floor)\s)",
+    regex.IGNORECASE,
+)
+# The lines that follow a street line in a postal address: a unit, a town, "Region ZIP", ", GU".
+_ADDRESS_CONTINUATION = regex.compile(
+    r"\n[^\w\n]{0,4}(?:(?:apt\.?|apartment|suite|unit|flat|floor)\s+[\w\-]{1,6}|"
+    r"\p{L}[\p{L}'’.\- ]{1,40}?(?:,?\s+[A-Z]{2})?(?:\s+\d{4,6})?|,\s*[A-Z]{2}|\d{4,6})[ \t]*(?=\n|$)",
+    regex.IGNORECASE,
+)
+_MAX_CONTINUATION_LINES = 4
+# Where an introduced address ends: a sentence end (not the dot of "Apt." or "St."), a blank line,
+# or words that carry on the sentence.
+_END_OF_ADDRESS = regex.compile(
+    r"(?:(?<!\b(?:apt|ste|st|ave|rd|dr|blvd|no|fl|p\.o))[.!?](?:\s|$)|\n\s*\n| for | so | and then |$)",
+    regex.IGNORECASE,
+)
+_NOT_POSTAL = regex.compile(r"(?:\d{1,3}\.\d{1,3}\.|[0-9a-f]{0,4}:[0-9a-f]{0,4}:|\S+@|https?://|www\.)", regex.I)
+_ABBREVIATION_DOT = regex.compile(r"\b\p{L}{1,4}\.$")
 
 
 @register("personal_data.address", summary="Street addresses")
@@ -344,18 +372,35 @@ def find_addresses(ctx: CheckContext) -> Iterator[Hit]:
         "it is a public place such as a shop."
     )
     spans: list[tuple[int, int]] = []
-    for pattern in _address_patterns():
+    for pattern in (*_address_patterns(), _POST_BOX, _NAME_NUMBER_LINE):
         for match in pattern.finditer(text):
             spans.append(match.span())
     # "my address is 92 Eusebio Dávila 57, ..." : whatever follows, up to the end of the sentence.
     for match in _ADDRESS_INTRO.finditer(text):
+        if _NOT_POSTAL.match(text, match.end()):
+            continue  # "my address is 10.0.0.1" or "...is sam@example.org": their own checks say so
         rest = text[match.end() :]
-        stop = regex.search(r"(?:[.!?](?:\s|$)|\n\s*\n| for | so | and then |$)", rest)
+        stop = _END_OF_ADDRESS.search(rest)
         end = match.end() + (stop.start() if stop else len(rest))
         if end > match.end() and _DIGIT.search(text, match.end(), end):
             spans.append((match.end(), end))
-    for start, end in _merge(spans):
+    for start, span_end in _merge(spans):
+        end = span_end
+        if text[end - 1] == "." and not _ABBREVIATION_DOT.search(text, start, end):
+            end -= 1  # "12 Main Street." ends a sentence; "12 Main St." keeps its dot
+        if "\n" in text[end : end + 2]:
+            end = _extend_over_address_lines(text, end)
         yield Hit(start, end, message, confidence=0.8)
+
+
+def _extend_over_address_lines(text: str, end: int) -> int:
+    """A postal address block: take the unit, town and postcode lines that follow the street."""
+    for _ in range(_MAX_CONTINUATION_LINES):
+        match = _ADDRESS_CONTINUATION.match(text, end)
+        if match is None:
+            break
+        end = match.end()
+    return end
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -388,22 +433,92 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.casefold() for name in names for w in regex.findall(r"[\p{L}'\-]+", name))
 
 
+@lru_cache(maxsize=1)
+def _name_cue() -> regex.Pattern[str]:
+    cues = sorted(read_lexicon_lines("name_cues.txt"), key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(regex.escape(w) for w in cue.split()) for cue in cues)
+    # Only the cue ignores case: the name after it must really be capitalised ("called from" is not).
+    return regex.compile(rf"\b(?i:{alternation})\b[ \t]*:?[ \t]*(\p{{Lu}}[\p{{Ll}}'\-]+(?:[ \t]+\p{{Lu}}[\p{{Ll}}'\-]+)?)")
+
+
+# A capitalised word joined to a name by a comma or "and": "Kovalev, Lee and Phillips".
+_NEXT_IN_LIST = regex.compile(r"(?:,|,?\s+(?:and|&|or))\s+(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)")
+_PREVIOUS_IN_LIST = regex.compile(r"(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)(?:,|,?\s+(?:and|&|or))\s+$")
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    return frozenset(read_lexicon_lines("first_names.txt"))
+
+
+def _is_person_entity(ent: Span) -> bool:
+    """NER's PERSON, or a lone common first name NER took for a place or a company ("Georgina")."""
+    if ent.label_ == "PERSON":
+        return True
+    return (
+        ent.label_ in ("GPE", "ORG", "LOC")
+        and len(ent) == 1
+        and ent.text in _first_names()
+        and not _place_gazetteer()[0].fullmatch(ent.text)  # Georgia, Jordan: the country wins
+    )
+
+
+def _person_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where people's names are: NER's PERSON entities (split at line breaks), names after a title
+    or a naming cue, and names listed together with one of those."""
+    text = doc.text
+    taken = [
+        (e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ not in ("PERSON", "NORP", "CARDINAL") and not _is_person_entity(e)
+    ]
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if _is_person_entity(ent):
+            offset = ent.start_char
+            for line in ent.text.split("\n"):
+                if line.strip():
+                    found.append((offset, offset + len(line)))
+                offset += len(line) + 1
+    found.extend(m.span(1) for m in _honorific().finditer(text))
+    found.extend(m.span(1) for m in _name_cue().finditer(text))
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in taken)
+
+    # Grow along lists in both directions until no new name joins ("Malon, Mark, Kaylee and Brandi").
+    frontier = list(found)
+    while frontier:
+        start, end = frontier.pop()
+        for match in (_NEXT_IN_LIST.match(text, end), _PREVIOUS_IN_LIST.search(text, max(0, start - 40), start)):
+            if match is None:
+                continue
+            span = match.span(1)
+            if span not in found and free(*span) and not _sentence_start(text, span[0]):
+                found.append(span)
+                frontier.append(span)
+    return _merge(found)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n"
+
+
 @register(
     "personal_data.person",
-    summary="Names of private people (spaCy NER), except public names and the account's own people",
-    needs_model=True,
+    summary="Names of private people (spaCy NER and naming cues), except public names and the account's own people",
+    pipes=("ner",),
 )
 def find_people(ctx: CheckContext) -> Iterator[Hit]:
     doc = ctx.doc
     if doc is None:
         return
     allowed = _allowed_name_parts(ctx)
-    spans: list[tuple[int, int]] = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"]
-    spans.extend(m.span(1) for m in _honorific().finditer(doc.text))
-    for entity_start, entity_end in _merge(spans):
+    for entity_start, entity_end in _person_spans(doc):
         if any(c.isdigit() for c in doc.text[entity_start:entity_end]):
             continue
-        start, end = _trim_name(doc.text, entity_start, entity_end)
+        start, end = _trim_name(doc.text, _skip_leading_function_words(doc.text, entity_start, entity_end), entity_end)
         words = regex.findall(r"[\p{L}'\-]+", doc.text[start:end])
         if not words or doc.text[start] in "@#":
             continue
@@ -459,19 +574,22 @@ def _is_own(text: str, own: frozenset[str]) -> bool:
 @register(
     "personal_data.location",
     summary="Places (countries, cities, landmarks): a note, as they can say where a person is",
-    needs_model=True,
+    pipes=("ner",),
 )
 def find_locations(ctx: CheckContext) -> Iterator[Hit]:
     doc = ctx.doc
     if doc is None:
         return
     own = _own_words(ctx)
-    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    people = _person_spans(doc)  # "Georgina" is a person even where NER says GPE
+
+    def not_a_person(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in people)
+
     spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
     gazetteer, lowercase_words = _place_gazetteer()
-    for match in gazetteer.finditer(doc.text):
-        if not any(s < match.end() and match.start() < e for s, e in people):
-            spans.append(match.span())
+    spans.extend(match.span() for match in gazetteer.finditer(doc.text))
+    spans = [span for span in spans if not_a_person(*span)]
     for start, end in _merge(spans):
         place = doc.text[start:end]
         if _is_own(place, own) or not _NAME_WORD.search(place):
@@ -496,7 +614,7 @@ _COMPANY = regex.compile(
 @register(
     "personal_data.organization",
     summary="Organisations: a note, as a person's employer or school helps identify them",
-    needs_model=True,
+    pipes=("ner",),
 )
 def find_organizations(ctx: CheckContext) -> Iterator[Hit]:
     doc = ctx.doc
@@ -520,12 +638,14 @@ def find_organizations(ctx: CheckContext) -> Iterator[Hit]:
 
 
 _LEADING_FUNCTION_WORD = regex.compile(
-    r"(?:the|a|an|thanks|thank|to|at|with|for|from|by|and|visit|call|dear|hi|hello|via|our|my)\s+", regex.I
+    r"(?:the|a|an|thanks|thank|to|at|with|for|from|by|and|visit|call|dear|hi|hello|hey|via|our|my|meet|welcome|"
+    r"congrats|congratulations)\s+",
+    regex.I,
 )
 
 
 def _skip_leading_function_words(text: str, start: int, end: int) -> int:
-    """"Thanks Smith Ltd." and "the Red Cross" name "Smith Ltd." and "Red Cross"."""
+    """ "Thanks Smith Ltd.", "the Red Cross", "Meet Alex Rivera": NER often takes the word before a name."""
     while match := _LEADING_FUNCTION_WORD.match(text, start, end):
         start = match.end()
     return start
@@ -544,9 +664,9 @@ def find_websites(ctx: CheckContext) -> Iterator[Hit]:
     text = ctx.text
     if "." not in text:
         return
-    own_domains = {
-        c.rsplit("@", 1)[1].casefold() for c in ctx.policy.terms.public_contacts if "@" in c
-    } | {t.casefold() for t in ctx.account.brand_terms if "." in t}
+    own_domains = {c.rsplit("@", 1)[1].casefold() for c in ctx.policy.terms.public_contacts if "@" in c} | {
+        t.casefold() for t in ctx.account.brand_terms if "." in t
+    }
     own_words = _name_words(ctx.account.brand_terms)
     for match in _WEB_ADDRESS.finditer(text):
         address = match.group()

@@ -56,7 +56,7 @@ class Hit:
 @dataclass(frozen=True)
 class CheckContext:
     """Everything a check may look at. ``text`` is normalised; ``doc`` is spaCy's parse of it
-    (only for checks registered with ``needs_model=True``, and then ``text`` is ``doc.text``)."""
+    (only for checks registered with ``pipes``, and then ``text`` is ``doc.text``)."""
 
     text: str
     account: Account
@@ -76,9 +76,13 @@ CheckFunction = Callable[[CheckContext], Iterable[Hit]]
 class RegisteredCheck:
     id: str  # "<category>.<name>"
     run: CheckFunction
-    needs_model: bool
+    pipes: tuple[str, ...]  # spaCy components the check reads (empty: a rule-based check)
     version: int
-    summary: str  # one line for `secondlook checks` and the docs
+    summary: str  # one line for the docs
+
+    @property
+    def needs_model(self) -> bool:
+        return bool(self.pipes)
 
     @property
     def category(self) -> str:
@@ -94,8 +98,10 @@ _REGISTRY: dict[str, RegisteredCheck] = {}
 
 
 def register(
-    check_id: str, *, summary: str, needs_model: bool = False, version: int = 1
+    check_id: str, *, summary: str, pipes: tuple[str, ...] = (), version: int = 1
 ) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check. ``pipes`` names the spaCy components whose annotations it reads (e.g.
+    ``("ner",)``); the engine runs only the components some active check needs."""
     category, _, name = check_id.partition(".")
     if category not in CATEGORIES or not name:
         raise ValueError(f"check id {check_id!r} must be '<category>.<name>' with a category from {CATEGORIES}")
@@ -103,7 +109,7 @@ def register(
     def decorate(fn: CheckFunction) -> CheckFunction:
         if check_id in _REGISTRY and _REGISTRY[check_id].run is not fn:
             raise ValueError(f"check {check_id!r} is registered twice")
-        _REGISTRY[check_id] = RegisteredCheck(check_id, fn, needs_model, version, summary)
+        _REGISTRY[check_id] = RegisteredCheck(check_id, fn, pipes, version, summary)
         return fn
 
     return decorate

@@ -140,3 +140,38 @@ def test_own_brand_site_is_not_a_note(rules_checker: Checker) -> None:
 def test_private_link_is_not_also_a_note(rules_checker: Checker) -> None:
     report = rules_checker.check("see http://localhost:8080/admin", "acme")
     assert [f.check for f in report.findings] == ["secret.private_url"]
+
+
+def test_postal_address_block_is_one_finding(rules_checker: Checker) -> None:
+    text = "Sharon Adamson\n\n35 Kromwater 38\n Apt. 705\n Zoetermeer\n Tanzania 53144\nThanks!"
+    assert found(rules_checker, text, "personal_data.address") == [
+        "35 Kromwater 38\n Apt. 705\n Zoetermeer\n Tanzania 53144"
+    ]
+
+
+def test_introduced_address_runs_past_abbreviation_dots(rules_checker: Checker) -> None:
+    text = "here's her address: 19 pierre delannoyplaats 211 apt. 098 erwetegem. Bye"
+    assert found(rules_checker, text, "personal_data.address") == ["19 pierre delannoyplaats 211 apt. 098 erwetegem"]
+
+
+def test_sentence_dot_is_not_part_of_the_address(rules_checker: Checker) -> None:
+    assert found(rules_checker, "We are at 12 Main Street. See you!", "personal_data.address") == ["12 Main Street"]
+    assert found(rules_checker, "We are at 12 Main St. today", "personal_data.address") == ["12 Main St."]
+
+
+def test_names_listed_with_a_name_are_names_too(model_checker: Checker) -> None:
+    names = found(model_checker, "They had 6: Malon, Mark, Miguel and Jennifer.", "personal_data.person")
+    assert {"Malon", "Miguel", "Jennifer"} <= set(names)
+
+
+def test_naming_cue_marks_a_name(model_checker: Checker) -> None:
+    assert found(model_checker, "Sometimes people call me Christophe", "personal_data.person") == ["Christophe"]
+
+
+def test_spokesperson_after_greeting_word_is_still_allowed(model_checker: Checker) -> None:
+    assert found(model_checker, "Meet Alex Rivera at the Denver store!", "personal_data.person") == []
+
+
+def test_ip_address_after_the_word_address_stays_an_ip(rules_checker: Checker) -> None:
+    report = rules_checker.check("keep getting address 86.231.85.193 blocked error", "acme")
+    assert [(f.check, f.text) for f in report.findings] == [("personal_data.ip_address", "86.231.85.193")]
