@@ -151,6 +151,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_worker_rss_mb() -> float:
+    """The largest peak of any finished worker process (check_many(processes=N))."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def timed(run: Callable[[], T]) -> tuple[T, float]:
     """``run()``'s result and the wall-clock seconds it took."""
     started = time.perf_counter()

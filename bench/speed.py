@@ -24,6 +24,7 @@ from common import (
     model_version,
     note,
     peak_rss_mb,
+    peak_worker_rss_mb,
     percentile,
     timed,
 )
@@ -39,6 +40,8 @@ SEED = 20240601
 WARMUP_DRAFTS = 20
 TARGET_DRAFTS = 10_000
 TARGET_SECONDS = 60.0
+# The batch target is for a 2-core laptop; the command line uses one worker per core for calendars.
+PARALLEL_LABEL = "ours, check_many, 2 processes"
 TARGET_OVER_BARE = 1.2  # ours at most this many times bare nlp(text)
 TARGET_PRESIDIO_SPEEDUP = 3.0  # Presidio at least this many times slower than ours
 
@@ -177,7 +180,9 @@ def ratio(numerator: float, denominator: float) -> float:
 
 
 def memory(phase: str) -> None:
-    print(f"  peak RSS after {phase}: {peak_rss_mb():.0f} MB")
+    workers = peak_worker_rss_mb()
+    extra = f" (largest worker process: {workers:.0f} MB)" if workers else ""
+    print(f"  peak RSS after {phase}: {peak_rss_mb():.0f} MB{extra}")
 
 
 # --- the phases -----------------------------------------------------------------------------------
@@ -189,7 +194,8 @@ def run_throughput(checker: Checker, rules_only: Checker, nlp: Language, n: int)
     print(f"\nthroughput: {n} drafts ({'/'.join(map(str, LENGTHS))} characters mixed, accounts {', '.join(ACCOUNTS)})")
     figures: dict[str, float] = {}
     for label, run in (
-        ("ours, check_many", lambda: consume(checker.check_many(drafts))),
+        (PARALLEL_LABEL, lambda: consume(checker.check_many(drafts, processes=2))),
+        ("ours, check_many, 1 process", lambda: consume(checker.check_many(drafts))),
         ("ours, rule-based only", lambda: consume(rules_only.check_many(drafts))),
         ("reference: bare nlp.pipe", lambda: consume(nlp.pipe(text for text, _ in drafts))),
     ):
@@ -235,7 +241,7 @@ def print_targets(latency: dict[int, dict[str, Latency]], seconds: float, n: int
             for_target < TARGET_SECONDS,
         ),
     )
-    print("\ntargets (latency: medians, worst of the two lengths; throughput: check_many with the model):")
+    print("\ntargets (latency: medians, worst of the two lengths; throughput: check_many in 2 processes):")
     for label, value, met in rows:
         print(f"  {label:58} {value:>34}  {'met' if met else 'NOT met'}")
 
@@ -264,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not model_checks_registered():
         note("no model-based check is registered yet: our engine runs without spaCy")
     memory("loading the model")
-    seconds = run_throughput(checker, rules_only, nlp, args.n)["ours, check_many"]
+    seconds = run_throughput(checker, rules_only, nlp, args.n)[PARALLEL_LABEL]
     analyzer = load_presidio(package)
     engines: dict[str, Engine] = {
         "bare nlp": nlp,

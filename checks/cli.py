@@ -9,6 +9,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ from checks.findings import Finding, Report, Severity, Verdict
 from checks.workspace import Account, Workspace, load_workspace
 
 EXIT_USAGE = 3
+# Below this many rows, starting worker processes costs more than it saves.
+PARALLEL_FROM_ROWS = 500
 # Large enough for any real post or a whole article pasted by mistake; beyond this it is not a draft.
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 # The csv module's default field limit (128 KiB) is smaller than a long pasted post.
@@ -43,6 +46,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--account", help="id of the account the draft is meant for")
     parser.add_argument("--json", action="store_true", help="print JSON (JSON Lines with --csv)")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="check every row of a CSV content calendar")
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="with --csv: worker processes (default: one per core, up to 4, for 500 rows or more)",
+    )
     parser.add_argument("file", nargs="?", default="-", help="the draft: a UTF-8 text file, or - for standard input")
     parser.set_defaults(run=run)
     return parser
@@ -69,6 +78,13 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     else:
         stdout.write(format_report(report, account))
     return report.verdict.exit_status
+
+
+def _positive_int(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _account_ids(workspace: Workspace) -> str:
@@ -176,7 +192,8 @@ def _run_calendar(args: argparse.Namespace, workspace: Workspace, stdout: IO[str
     rows = list(_read_calendar(args.csv, workspace, args.account))
     checker = Checker(workspace)
     valid = [(number, text, account_id) for number, text, account_id, problem in rows if problem is None]
-    reports = checker.check_many((text, account_id) for _, text, account_id in valid)
+    jobs = args.jobs or (min(os.cpu_count() or 1, 4) if len(valid) >= PARALLEL_FROM_ROWS else 1)
+    reports = checker.check_many(((text, account_id) for _, text, account_id in valid), processes=jobs)
     progress = _Progress(len(rows), stderr)
     worst = 0
     problems = 0

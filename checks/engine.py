@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from checks.entity_gate import entity_segments
 from checks.findings import Finding, Report, Severity, SkippedCheck, Verdict
 from checks.model import load_english, pipes_to_disable
 from checks.normalize import NormalizedText, normalize
@@ -46,6 +50,7 @@ class Checker:
         self._model_tried = nlp is not None or not use_model
         self._lock = threading.Lock()
         self._idle: list[str] | None = None
+        self._entities_only = False
 
     # --- the model ----------------------------------------------------------------------------
 
@@ -75,7 +80,7 @@ class Checker:
         norm = normalize(text)
         normalised = time.perf_counter()
         nlp = self.ensure_model()
-        parsed = self._parse(nlp, norm.text) if nlp is not None and self._wants_model(account) else None
+        parsed = self._parse_many(nlp, [norm.text])[0] if nlp is not None and self._wants_model(account) else None
         parsed_at = time.perf_counter()
         report = self._report(norm, account, parsed)
         report.timings_ms.update(
@@ -91,11 +96,19 @@ class Checker:
         account = self.workspace.account(account_id)
         return self._report(NormalizedText(doc.text, doc.text), account, [(0, doc)], only)
 
-    def check_many(self, drafts: Iterable[tuple[str, str]], *, batch_size: int = 256) -> Iterator[Report]:
-        """Check ``(text, account_id)`` pairs in order, parsing them in batches (``nlp.pipe``).
+    def check_many(
+        self, drafts: Iterable[tuple[str, str]], *, batch_size: int = 256, processes: int = 1
+    ) -> Iterator[Report]:
+        """Check ``(text, account_id)`` pairs, yielding reports in order, parsing them in batches
+        (``nlp.pipe``). With ``processes`` > 1 the batches are checked in that many worker processes
+        (a content calendar on a 2-core laptop: about twice as fast).
 
-        Unknown account ids raise before any draft of the batch is reported.
+        Unknown account ids raise :class:`~checks.errors.UnknownAccountError` before any of the
+        drafts in the same batch is reported.
         """
+        if processes > 1:
+            yield from self._check_in_processes(drafts, batch_size, processes)
+            return
         nlp = self.ensure_model()
         batch: list[tuple[NormalizedText, Account]] = []
         for text, account_id in drafts:
@@ -106,37 +119,66 @@ class Checker:
         if batch:
             yield from self._check_batch(nlp, batch)
 
+    def _check_in_processes(
+        self, drafts: Iterable[tuple[str, str]], batch_size: int, processes: int
+    ) -> Iterator[Report]:
+        batches: list[list[tuple[str, str]]] = [[]]
+        for text, account_id in drafts:
+            self.workspace.account(account_id)  # unknown ids fail here, before any work starts
+            if len(batches[-1]) >= batch_size:
+                batches.append([])
+            batches[-1].append((text, account_id))
+        # Where fork exists (Linux) the workers inherit this checker and its loaded model; elsewhere
+        # each worker loads its own.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        if method == "fork":
+            self.ensure_model()
+            _WORKER_STATE["forked"] = self
+        use_model = self._model_problem is None or self._nlp is not None
+        try:
+            with ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_init_worker,
+                initargs=(self.workspace, use_model),
+            ) as pool:
+                for reports in pool.map(_check_batch_in_worker, batches):
+                    yield from reports
+        finally:
+            _WORKER_STATE.pop("forked", None)
+
     def _check_batch(self, nlp: Language | None, batch: Sequence[tuple[NormalizedText, Account]]) -> Iterator[Report]:
         parsed: list[Parsed | None] = [None] * len(batch)
         if nlp is not None:
-            short = [
-                i
-                for i, (norm, account) in enumerate(batch)
-                if len(norm.text) <= MODEL_CHUNK_CHARS and self._wants_model(account)
-            ]
-            texts = (batch[i][0].text for i in short)
-            for i, doc in zip(short, nlp.pipe(texts, disable=self._idle_pipes(nlp)), strict=True):
-                parsed[i] = [(0, doc)]
-            for i, (norm, account) in enumerate(batch):
-                if parsed[i] is None and self._wants_model(account):
-                    parsed[i] = self._parse(nlp, norm.text)
-        for (norm, account), docs in zip(batch, parsed, strict=True):
-            yield self._report(norm, account, docs)
+            wanted = [i for i, (_, account) in enumerate(batch) if self._wants_model(account)]
+            for i, docs in zip(wanted, self._parse_many(nlp, [batch[i][0].text for i in wanted]), strict=True):
+                parsed[i] = docs
+        for (norm, account), parsed_or_none in zip(batch, parsed, strict=True):
+            yield self._report(norm, account, parsed_or_none)
 
     def _wants_model(self, account: Account) -> bool:
         policy = self.workspace.policy.for_account(account.id)
         return any(c.needs_model and policy.severity_of(c.id) is not None for c in all_checks())
 
-    def _parse(self, nlp: Language, text: str) -> Parsed:
-        pieces = list(_split_for_model(text))
-        docs = nlp.pipe((p for _, p in pieces), disable=self._idle_pipes(nlp))
-        return [(offset, doc) for (offset, _), doc in zip(pieces, docs, strict=True)]
+    def _parse_many(self, nlp: Language, texts: Sequence[str]) -> list[Parsed]:
+        """Parse the parts of each text the model-based checks need, in one ``nlp.pipe`` run."""
+        pieces = [self._model_pieces(nlp, text) for text in texts]
+        docs = iter(nlp.pipe((piece for each in pieces for _, piece in each), disable=self._idle_pipes(nlp)))
+        return [[(offset, next(docs)) for offset, _ in each] for each in pieces]
+
+    def _model_pieces(self, nlp: Language, text: str) -> list[tuple[int, str]]:
+        """(offset, text) pieces to parse: when the checks read only entities, just the sentences that
+        can hold one (see checks.entity_gate); always in pieces short enough for spaCy."""
+        self._idle_pipes(nlp)
+        spans = entity_segments(text) if self._entities_only else [(0, len(text))]
+        return [(start + offset, piece) for start, end in spans for offset, piece in _split_for_model(text[start:end])]
 
     def _idle_pipes(self, nlp: Language) -> list[str]:
         """Pipeline components no registered check reads; skipping them halves the parse time."""
         if self._idle is None:
             wanted = {pipe for check in all_checks() for pipe in check.pipes}
             self._idle = pipes_to_disable(nlp, wanted)
+            self._entities_only = wanted == {"ner"}
         return self._idle
 
     def _report(
@@ -186,6 +228,22 @@ class Checker:
             findings=findings,
             skipped=skipped,
         )
+
+
+# --- worker processes for check_many(processes=N) ---------------------------------------------
+
+# "forked": the parent's checker, set just before forking, inherited by the workers;
+# "worker": the checker a worker process uses.
+_WORKER_STATE: dict[str, Checker] = {}
+
+
+def _init_worker(workspace: Workspace, use_model: bool) -> None:
+    forked = _WORKER_STATE.get("forked")
+    _WORKER_STATE["worker"] = forked or Checker(workspace, use_model=use_model)
+
+
+def _check_batch_in_worker(batch: list[tuple[str, str]]) -> list[Report]:
+    return list(_WORKER_STATE["worker"].check_many(batch, batch_size=len(batch)))
 
 
 def _run(check: RegisteredCheck, context: CheckContext, parsed: Parsed | None) -> Iterator[tuple[int, int, Hit]]:

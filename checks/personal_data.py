@@ -438,7 +438,9 @@ def _name_cue() -> regex.Pattern[str]:
     cues = sorted(read_lexicon_lines("name_cues.txt"), key=len, reverse=True)
     alternation = "|".join(r"\s+".join(regex.escape(w) for w in cue.split()) for cue in cues)
     # Only the cue ignores case: the name after it must really be capitalised ("called from" is not).
-    return regex.compile(rf"\b(?i:{alternation})\b[ \t]*:?[ \t]*(\p{{Lu}}[\p{{Ll}}'\-]+(?:[ \t]+\p{{Lu}}[\p{{Ll}}'\-]+)?)")
+    return regex.compile(
+        rf"\b(?i:{alternation})\b[ \t]*:?[ \t]*(\p{{Lu}}[\p{{Ll}}'\-]+(?:[ \t]+\p{{Lu}}[\p{{Ll}}'\-]+)?)"
+    )
 
 
 # A capitalised word joined to a name by a comma or "and": "Kovalev, Lee and Phillips".
@@ -689,11 +691,10 @@ def find_websites(ctx: CheckContext) -> Iterator[Hit]:
         )
 
 
-_COMMON_TLDS = frozenset(
-    "com org net edu gov io co ai app dev info biz me tv us uk de fr nl es it ca au ch at be se no dk fi pl cz pt ie nz "
-    "jp cn in br ru za mx ar hu si sk ro gr tr il kr sg hk tw eu".split()
-)
+@lru_cache(maxsize=1)
+def _common_tlds() -> frozenset[str]:
+    return frozenset(read_lexicon_lines("common_tlds.txt"))
 
 
 def _looks_like_domain(host: str) -> bool:
-    return host.rsplit(".", 1)[-1] in _COMMON_TLDS and "@" not in host
+    return host.rsplit(".", 1)[-1] in _common_tlds() and "@" not in host

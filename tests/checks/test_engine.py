@@ -100,3 +100,16 @@ def test_single_model_check_is_a_versioned_component(nlp) -> None:  # type: igno
     pipeline.add_pipe("secondlook_personal_data_person_v1", config={"account": "acme"})
     doc = pipeline("Maria Gonzalez: 303-555-0147")
     assert [(s.label_, s.text) for s in doc.spans["secondlook"]] == [("personal_data.person", "Maria Gonzalez")]
+
+
+def test_check_many_in_two_processes_matches_one(model_checker: Checker) -> None:
+    drafts = [(f"Row {i}: Maria Gonzalez, 303-555-01{i:02d}, see www.example.org", "acme") for i in range(30)]
+    drafts += [("Nice day on the trail!", "sam"), ("born 2/7/1961", "harbor")]
+    serial = [r.to_dict() for r in model_checker.check_many(drafts, batch_size=8)]
+    parallel = [r.to_dict() for r in model_checker.check_many(drafts, batch_size=8, processes=2)]
+    assert parallel == serial
+
+
+def test_check_many_in_processes_rejects_unknown_account_first(rules_checker: Checker) -> None:
+    with pytest.raises(UnknownAccountError):
+        list(rules_checker.check_many([("hi", "acme"), ("hi", "nope")], processes=2))
