@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_lexicon_lines
+from checks.text_scan import anchors
 
 # Between the words of a phrase: spaces, hyphens and dashes, in any number ("internal-only").
 _GAP = r"[\s\-\u2010-\u2015]+"
@@ -49,23 +50,6 @@ def _whole_words(alternatives: Iterable[str]) -> re.Pattern[str]:
     """One case-insensitive regex for all phrases, longest first so "strictly confidential" wins."""
     ordered = sorted(alternatives, key=len, reverse=True)
     return re.compile(rf"(?<!\w)(?:{'|'.join(ordered)})(?!\w)", re.IGNORECASE)
-
-
-# Words too common to tell whether a phrase could be in a draft.
-_COMMON_WORDS = frozenset(("please", "your", "under", "covered", "basis", "for", "not", "the", "and", "only"))
-
-
-def _anchors(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Few substrings such that any text one of ``phrases`` matches contains one of them (lowercased).
-
-    Each phrase gives its longest uncommon word; anchors containing another anchor are dropped
-    ("retweet" goes, "tweet" stays).
-    """
-    chosen = set()
-    for phrase in phrases:
-        words = re.findall(r"[^\W_]+", phrase.replace("<date>", "").lower())
-        chosen.add(min(words, key=lambda w: (w in _COMMON_WORDS, -len(w))))
-    return tuple(sorted(a for a in chosen if not any(b != a and b in a for b in chosen)))
 
 
 @dataclass(frozen=True)
@@ -106,7 +90,7 @@ class _Lexicon:
     @classmethod
     def load(cls, name: str) -> _Lexicon:
         phrases = read_lexicon_lines(name)
-        return cls(_whole_words(_phrase_pattern(p) for p in phrases), _anchors(phrases))
+        return cls(_whole_words(_phrase_pattern(p) for p in phrases), anchors(phrases))
 
 
 _MARKERS = _Lexicon.load("confidential_markers.txt")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -24,6 +24,7 @@ import regex
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_resource_text
+from checks.text_scan import anchors, scheme_links, trim_trailing
 
 # --- platform.length -----------------------------------------------------------------------------
 
@@ -58,12 +59,8 @@ _RULES: dict[str, _Rules] = {
 
 _URL_COST = 23
 _GRAPHEME = regex.compile(r"\X")
-_TRAILING = ".,;:!?'\")]}>"
-
 # Links are found from their "://" or their ".tld" rather than by a regex scanning every position:
 # the counter runs on every keystroke.
-_LINK_TAIL = re.compile(r"[^\s<>\"'`]+")
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Mastodon: remote mentions count as "@user". The literal "@" comes first so the regex engine can
 # jump from "@" to "@"; the lookbehind after it checks the character before the "@".
 _REMOTE_MENTION = re.compile(r"@(?<![=/\w]@)(?P<user>[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)@\w+(?:[.-]+\w+)*", re.IGNORECASE)
@@ -92,30 +89,6 @@ class _Piece(NamedTuple):
         return self.cost * (self.end - self.start) if self.per_char else self.cost
 
 
-def _link_end(text: str, start: int, end: int) -> int:
-    """Where a link really ends: sentence punctuation after it is text, not link."""
-    while end > start and text[end - 1] in _TRAILING:
-        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
-            break
-        end -= 1
-    return end
-
-
-def _scheme_links(text: str) -> Iterator[tuple[int, int]]:
-    """http(s) links, found from their "://"."""
-    colon = text.find("://")
-    while colon != -1:
-        start = colon
-        while start > 0 and text[start - 1] in _LETTERS:
-            start -= 1
-        tail = _LINK_TAIL.match(text, colon + 3)
-        if tail is None or text[start:colon].lower() not in ("http", "https"):
-            colon = text.find("://", colon + 3)
-            continue
-        yield start, _link_end(text, start, tail.end())
-        colon = text.find("://", tail.end())
-
-
 def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
     """Links without a scheme ("acme.com/winter"), found from their ".com"; e-mail domains are not links."""
     for match in _X_TLD.finditer(text):
@@ -124,13 +97,13 @@ def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
             start -= 1
         if start == match.start() or (start > 0 and text[start - 1] in "@/+_") or text[start] in ".-":
             continue
-        yield start, _link_end(text, start, match.end())
+        yield start, trim_trailing(text, start, match.end())
 
 
 def _entities(text: str, platform: str) -> list[tuple[int, int, int]]:
     """(start, end, cost) of the links and mentions ``platform`` counts at a fixed rate, in order."""
     url_cost = _URL_COST * _RULES[platform].scale
-    found = [(s, e, url_cost) for s, e in _scheme_links(text)] if "://" in text else []
+    found = [(s, e, url_cost) for s, e in scheme_links(text, ("http", "https"))] if "://" in text else []
     if platform == "x" and "." in text:
         found += [(s, e, url_cost) for s, e in _bare_domains(text) if not _overlaps(found, s, e)]
     if platform == "mastodon" and text.count("@") >= 2:
@@ -267,23 +240,6 @@ class _Vocabulary:
                 yield match.start(), match.end(), self.words[re.sub(r"\s+", " ", match.group().casefold())]
 
 
-# Words too common to tell whether a phrase could be in a draft.
-_COMMON_WORDS = frozenset(("please", "your", "under", "covered", "basis", "for", "not", "the", "and", "only"))
-
-
-def _anchors(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Few substrings such that any text one of ``phrases`` matches contains one of them (lowercased).
-
-    Each phrase gives its longest uncommon word; anchors containing another anchor are dropped
-    ("retweet" goes, "tweet" stays).
-    """
-    chosen = set()
-    for phrase in phrases:
-        words = re.findall(r"[^\W_]+", phrase.replace("<date>", "").lower())
-        chosen.add(min(words, key=lambda w: (w in _COMMON_WORDS, -len(w))))
-    return tuple(sorted(a for a in chosen if not any(b != a and b in a for b in chosen)))
-
-
 def _alternation(phrases: list[str], flags: int) -> re.Pattern[str] | None:
     if not phrases:
         return None
@@ -300,7 +256,7 @@ def _build_vocabulary(entries: dict[str, dict[str, str]]) -> _Vocabulary:
         words,
         _alternation(loose, re.IGNORECASE),
         _alternation(exact, 0),
-        _anchors(loose),
+        anchors(loose),
         tuple(exact),
     )
 

@@ -22,21 +22,9 @@ from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_resource_text
+from checks.text_scan import scheme_links, trim_trailing
 
 _DATA: dict[str, Any] = tomllib.loads(read_resource_text("lexicons", "secret_patterns.toml"))
-
-# Characters that end a sentence but rarely end a link or a token someone pasted.
-_TRAILING_PUNCTUATION = ".,;:!?'\")]}>"
-
-
-def _trim_trailing(text: str, start: int, end: int) -> int:
-    """The end of ``text[start:end]`` without sentence punctuation after it ("see http://x.local.")."""
-    while end > start and text[end - 1] in _TRAILING_PUNCTUATION:
-        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
-            break  # a balanced bracket belongs to the link: wiki/Foo_(bar)
-        end -= 1
-    return end
-
 
 # --- links ---------------------------------------------------------------------------------------
 
@@ -45,8 +33,6 @@ _HOST_NAMES: frozenset[str] = frozenset(_DATA["private_url"]["host_names"])
 _CREDENTIAL_PARAMS: frozenset[str] = frozenset(p.lower() for p in _DATA["private_url"]["credential_params"])
 
 _SCHEMES: frozenset[str] = frozenset(_DATA["private_url"]["schemes"])
-_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+")
-_LINK_TAIL = re.compile(r"[^\s<>\"'`]+")
 # Links typed without a scheme are only worth reading when the host is internal: "jira.corp/browse/X",
 # "localhost:8080". A bare "localhost" in a sentence is talk about localhost, not a link.
 _SUFFIX_ALTERNATION = "|".join(re.escape(s.lstrip(".")) for s in _SUFFIXES)
@@ -58,31 +44,13 @@ _BARE_INTERNAL = re.compile(
 _BARE_HINTS = ("localhost", *_SUFFIXES)
 
 
-def _scheme_links(text: str) -> Iterator[tuple[int, int]]:
-    """Links with a scheme ("https://...", "postgres://..."), found from their "://" (fast: no
-    regex scans the whole draft)."""
-    colon = text.find("://")
-    while colon != -1:
-        start = colon
-        while start > 0 and text[start - 1] in _SCHEME_CHARS:
-            start -= 1
-        tail = _LINK_TAIL.match(text, colon + 3)
-        if tail is None or text[start:colon].lower() not in _SCHEMES:
-            colon = text.find("://", colon + 3)
-            continue
-        end = _trim_trailing(text, start, tail.end())
-        if end > colon + 3:
-            yield start, end
-        colon = text.find("://", tail.end())
-
-
 def _url_spans(text: str) -> list[tuple[int, int]]:
     """Where links are in ``text`` (trailing sentence punctuation excluded), in order."""
-    spans = list(_scheme_links(text)) if "://" in text else []
+    spans = list(scheme_links(text, _SCHEMES)) if "://" in text else []
     lowered = text.lower()
     if any(hint in lowered for hint in _BARE_HINTS):
         for match in _BARE_INTERNAL.finditer(text):
-            end = _trim_trailing(text, match.start(), match.end())
+            end = trim_trailing(text, match.start(), match.end())
             if end > match.start() and not _inside(spans, match.start(), end):
                 spans.append((match.start(), end))
         spans.sort()
@@ -112,7 +80,7 @@ class ProviderPattern:
         for match in self.regex.finditer(text):
             start, end = match.span("secret") if "secret" in self.regex.groupindex else match.span()
             if "://" in match.group():
-                end = _trim_trailing(text, start, end)
+                end = trim_trailing(text, start, end)
             yield start, end
 
 
@@ -234,7 +202,7 @@ def find_assignments(text: str) -> Iterator[tuple[int, int]]:
             quoted = True
         else:
             start, end = match.span("bare")
-            end = _trim_trailing(text, start, end)
+            end = trim_trailing(text, start, end)
             quoted = False
         if end - start < 3:
             continue
