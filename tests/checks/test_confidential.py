@@ -9,16 +9,7 @@ from __future__ import annotations
 import pytest
 
 from checks import Checker, Severity, Verdict
-from checks.findings import Finding
-
-
-def confidential_findings(checker: Checker, text: str, account: str = "acme") -> list[Finding]:
-    return [f for f in checker.check(text, account).findings if f.category == "confidential"]
-
-
-def found(checker: Checker, text: str, check: str, account: str = "acme") -> list[str]:
-    return [f.text for f in checker.check(text, account).findings if f.check == check]
-
+from tests.checks.support import found, in_category
 
 # --- confidential.marker -------------------------------------------------------------------------
 
@@ -43,7 +34,7 @@ def test_marker_quotes_the_note(rules_checker: Checker, text: str, marker: str) 
 
 def test_marker_needs_review_under_demo_policy(rules_checker: Checker) -> None:
     report = rules_checker.check("Internal use only: our winter plan", "acme")
-    (finding,) = confidential_findings(rules_checker, "Internal use only: our winter plan")
+    (finding,) = in_category("confidential", rules_checker, "Internal use only: our winter plan")
     assert finding.check == "confidential.marker"
     assert finding.severity is Severity.WARN
     assert "internal" in finding.message
@@ -82,7 +73,7 @@ def test_embargo_quotes_the_note(rules_checker: Checker, text: str, note: str) -
 
 def test_embargo_blocks(rules_checker: Checker) -> None:
     report = rules_checker.check("Under embargo: Acme wins Gear of the Year", "harbor")
-    (finding,) = confidential_findings(rules_checker, "Under embargo: Acme wins Gear of the Year", "harbor")
+    (finding,) = in_category("confidential", rules_checker, "Under embargo: Acme wins Gear of the Year", "harbor")
     assert finding.check == "confidential.embargo"
     assert finding.severity is Severity.BLOCK
     assert "embargo lifts" in finding.message
@@ -165,4 +156,4 @@ def test_ordinary_posts_have_no_confidential_findings(rules_checker: Checker, ac
         "know is on our blog; share your trail photos before Sunday and tell us what to release next. "
         "The falcon we spotted at the trailhead was a highlight. #AcmeOutdoor"
     )
-    assert confidential_findings(rules_checker, text, account) == []
+    assert in_category("confidential", rules_checker, text, account) == []

@@ -3,10 +3,7 @@
 import pytest
 
 from checks import Checker, Verdict
-
-
-def found(checker: Checker, text: str, check: str, account: str = "acme") -> list[str]:
-    return [f.text for f in checker.check(text, account).findings if f.check == check]
+from tests.checks.support import found
 
 
 @pytest.mark.parametrize(

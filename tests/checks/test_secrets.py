@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from checks import Checker, Severity, Verdict
-from checks.findings import Finding
 from checks.secrets import looks_random
+from tests.checks.support import found, in_category
 
 GITHUB = "ghp_" + "A1b2C3d4E5" * 3 + "F6g7H8"  # 36 characters after the prefix
 SLACK_HOOK = "https://hooks.slack.com/services/" + "T0123ABCD/B0456EFGH/" + "abcDEF123ghiJKL456mnoPQR"
@@ -22,14 +22,6 @@ DISCORD = "https://discord.com/api/webhooks/" + "123456789012345678/" + "AbCdEf-
 PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"
 
 SECRET_CHECKS = ("secret.provider_token", "secret.assignment", "secret.high_entropy", "secret.private_url")
-
-
-def secret_findings(checker: Checker, text: str, account: str = "acme") -> list[Finding]:
-    return [f for f in checker.check(text, account).findings if f.category == "secret"]
-
-
-def found(checker: Checker, text: str, check: str, account: str = "acme") -> list[str]:
-    return [f.text for f in checker.check(text, account).findings if f.check == check]
 
 
 # --- secret.provider_token -----------------------------------------------------------------------
@@ -173,7 +165,7 @@ def test_looks_random_separates_keys_from_slogans() -> None:
 
 
 def test_token_found_once_not_also_as_random_string(rules_checker: Checker) -> None:
-    assert [f.check for f in secret_findings(rules_checker, f"use {GITHUB}")] == ["secret.provider_token"]
+    assert [f.check for f in in_category("secret", rules_checker, f"use {GITHUB}")] == ["secret.provider_token"]
 
 
 # --- secret.private_url --------------------------------------------------------------------------
@@ -259,7 +251,7 @@ def test_ordinary_posts_have_no_secret_findings(rules_checker: Checker, account:
         "Recycled down and a 2-year warranty. Shop at https://acme.example/winter or ask hello@acme.example. "
         "Password resets and login tokens are handled by our app; never share them. #AcmeOutdoor #Winter2025"
     )
-    assert secret_findings(rules_checker, text, account) == []
+    assert in_category("secret", rules_checker, text, account) == []
 
 
 def test_secret_checks_are_all_registered(rules_checker: Checker) -> None:
