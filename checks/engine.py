@@ -49,8 +49,7 @@ class Checker:
         self._model_problem: str | None = None if use_model else "model-based checks were switched off"
         self._model_tried = nlp is not None or not use_model
         self._lock = threading.Lock()
-        self._idle: list[str] | None = None
-        self._entities_only = False
+        self._pipeline_plan: tuple[list[str], bool] | None = None
 
     # --- the model ----------------------------------------------------------------------------
 
@@ -163,23 +162,24 @@ class Checker:
     def _parse_many(self, nlp: Language, texts: Sequence[str]) -> list[Parsed]:
         """Parse the parts of each text the model-based checks need, in one ``nlp.pipe`` run."""
         pieces = [self._model_pieces(nlp, text) for text in texts]
-        docs = iter(nlp.pipe((piece for each in pieces for _, piece in each), disable=self._idle_pipes(nlp)))
+        idle, _ = self._plan(nlp)
+        docs = iter(nlp.pipe((piece for each in pieces for _, piece in each), disable=idle))
         return [[(offset, next(docs)) for offset, _ in each] for each in pieces]
 
     def _model_pieces(self, nlp: Language, text: str) -> list[tuple[int, str]]:
         """(offset, text) pieces to parse: when the checks read only entities, just the sentences that
         can hold one (see checks.entity_gate); always in pieces short enough for spaCy."""
-        self._idle_pipes(nlp)
-        spans = entity_segments(text) if self._entities_only else [(0, len(text))]
+        _, entities_only = self._plan(nlp)
+        spans = entity_segments(text) if entities_only else [(0, len(text))]
         return [(start + offset, piece) for start, end in spans for offset, piece in _split_for_model(text[start:end])]
 
-    def _idle_pipes(self, nlp: Language) -> list[str]:
-        """Pipeline components no registered check reads; skipping them halves the parse time."""
-        if self._idle is None:
+    def _plan(self, nlp: Language) -> tuple[list[str], bool]:
+        """The pipeline components no registered check reads (skipped: that halves the parse time),
+        and whether the checks read entities only (then only sentences that can hold one are parsed)."""
+        if self._pipeline_plan is None:
             wanted = {pipe for check in all_checks() for pipe in check.pipes}
-            self._idle = pipes_to_disable(nlp, wanted)
-            self._entities_only = wanted == {"ner"}
-        return self._idle
+            self._pipeline_plan = (pipes_to_disable(nlp, wanted), wanted == {"ner"})
+        return self._pipeline_plan
 
     def _report(
         self, norm: NormalizedText, account: Account, parsed: Parsed | None, only: Sequence[str] = ()
