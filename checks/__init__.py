@@ -3,7 +3,7 @@
 A pure library (no Qt, no app layers). The usual entry point is :class:`checks.engine.Checker`::
 
     from checks import Checker, load_workspace
-    checker = Checker(load_workspace("path/to/workspace"))
+    checker = Checker(load_workspace())  # the demo workspace, or load_workspace("folder")
     report = checker.check("Call me on +44 20 7946 0958", account_id="acme")
     report.verdict       # Verdict.BLOCKED: the demo policy blocks phone numbers on "acme"
     report.findings[0]   # Finding(check="personal_data.phone", start=11, end=27, ...)
