@@ -38,6 +38,7 @@ CHECK_MODULES = (
     "checks.secrets",
     "checks.confidential",
     "checks.platform",
+    "checks.account_fit",
 )
 
 

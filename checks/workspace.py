@@ -101,7 +101,7 @@ _FIELDS: dict[str, tuple[type, bool, str]] = {
     "people": (list, False, "a list of people's names"),
     "colour": (str, False, 'a colour like "#1F6FEB"'),
     "server": (str, False, "a server address"),
-    "voice_samples": (str, False, "a path to a text or CSV file of past posts"),
+    "voice_samples": (str, False, "a text file (one post per line) or CSV file (a 'text' column) of past posts"),
 }
 
 
@@ -157,6 +157,8 @@ def _parse_account(source: TomlSource, index: int, entry: dict[str, Any]) -> Acc
         if not ok:
             raise source.error((*base, key), f"expected {expected}, got {values[key]!r}")
     samples = values.get("voice_samples")
+    if samples and not (source.path.parent / samples).is_file():
+        raise source.error((*base, "voice_samples"), f"no file {samples!r} next to accounts.toml")
     return Account(
         id=values["id"],
         platform=values["platform"],
