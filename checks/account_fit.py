@@ -17,7 +17,7 @@ import io
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -119,7 +119,7 @@ def _function_words() -> frozenset[str]:
     return frozenset(w for line in read_lexicon_lines("function_words.txt") for w in line.split())
 
 
-def learn_profiles(samples: dict[str, Sequence[str]]) -> VoiceProfiles:
+def learn_profiles(samples: Mapping[str, Sequence[str]]) -> VoiceProfiles:
     """Learn a profile per account from its past posts (``account id -> posts``)."""
     documents: list[tuple[str, Counter[str]]] = [
         (account_id, Counter(terms(post))) for account_id, posts in samples.items() for post in posts[:MAX_SAMPLES]
