@@ -228,5 +228,8 @@ def find_other_voice(ctx: CheckContext) -> Iterator[Hit]:
             spans.append(match.span())
     if not spans:  # nothing to point at: mark the opening words
         spans = [(0, min(len(ctx.text), 40))]
-    for start, end in sorted(spans):
-        yield Hit(start, end, message, confidence=min(1.0, best / max(own, 1e-6) / (2 * FIT_RATIO)))
+    confidence = min(1.0, best / max(own, 1e-6) / (2 * FIT_RATIO))
+    for index, (start, end) in enumerate(sorted(spans)):
+        # The whole story once; the other telling words point back to it.
+        text = message if index == 0 else f"'{ctx.text[start:end]}' is another word typical of {other.name}'s posts."
+        yield Hit(start, end, text, confidence=confidence)
