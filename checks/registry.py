@@ -39,6 +39,7 @@ CHECK_MODULES = (
     "checks.confidential",
     "checks.platform",
     "checks.account_fit",
+    "checks.personal_voice",
 )
 
 
