@@ -313,8 +313,9 @@ def _hits(ctx: CheckContext, kind: str) -> Iterator[Hit]:
     quoted = ", ".join(f"“{ctx.text[c.start : c.end]}”" for c in cues[:_MAX_QUOTED])
     if len(cues) > _MAX_QUOTED:
         quoted += ", …"
+    why = _WHY[kind][:1].upper() + _WHY[kind][1:]
     message = (
-        f"Reads like a personal post, not {ctx.account.name} speaking: {quoted}. {_WHY[kind]}. "
+        f"Reads like a personal post, not {ctx.account.name} speaking: {quoted}. {why}. "
         "Check that this is meant for this account."
     )
     for cue in mine:
