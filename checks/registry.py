@@ -40,6 +40,7 @@ CHECK_MODULES = (
     "checks.platform",
     "checks.account_fit",
     "checks.personal_voice",
+    "checks.off_brand",
 )
 
 
