@@ -20,10 +20,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_lexicon_lines
-from checks.workspace import Account
+from checks.text_scan import anchors
+
+if TYPE_CHECKING:
+    from checks.workspace import Account
 
 # --- shared -----------------------------------------------------------------------------------------
 
@@ -131,6 +137,7 @@ class _Profanity:
 _PROFANITY = _Profanity.load()
 
 
+@lru_cache(maxsize=65_536)  # drafts repeat their words; most tokens are ordinary ones seen before
 def _profanity_in_token(token: str) -> tuple[_Word, bool] | None:
     """``(word, masked)`` for one lower-cased token, or None."""
     if token.isalpha():
@@ -231,7 +238,7 @@ _THIRD = (
     r"(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+r)"
 )
 
-_HOSTILE = re.compile(
+_HOSTILE = regex.compile(
     "|".join(
         (
             # "you idiot", "you're a moron", "what an idiot", "he is such a moron", "idiots" anywhere
@@ -251,13 +258,36 @@ _HOSTILE = re.compile(
             rf"can'?t\s+(?:drive|think|be\s+trusted))\b",
         )
     ),
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
+# Every alternative above needs one of these (lower case) in the draft; most drafts have none, and
+# testing for them costs a fraction of running the regex.
+_FIXED_PHRASE_ANCHORS = ("shut", "stfu", "gtfo", "lost", "hell", "screw", "kill", "kys", "dead", "asked", "back")
+_HOSTILE_ANCHORS = frozenset(
+    (
+        *anchors(
+            [
+                *read_lexicon_lines("off_brand_insults.txt"),
+                *read_lexicon_lines("off_brand_insult_words.txt"),
+                *read_lexicon_lines("off_brand_groups.txt"),
+                *_PROFANE_NOUNS.split("|"),
+            ]
+        ),
+        *_FIXED_PHRASE_ANCHORS,
+        "shit",
+        "piss",
+        "bite",
+    )
+)
+_ANCHOR_WORD = re.compile(r"[^\W_]+")  # split as text_scan.anchors splits phrases
 
 
 @register("off_brand.hostility", summary="Insults aimed at people and hostile generalisations about groups")
 def hostility(ctx: CheckContext) -> Iterator[Hit]:
     if not ctx.account.is_organisation:
+        return
+    lowered = ctx.text.lower()
+    if "f*" not in lowered and _HOSTILE_ANCHORS.isdisjoint(_ANCHOR_WORD.findall(lowered)):
         return
     who = _who(ctx.account)
     for match in _HOSTILE.finditer(ctx.text):
@@ -359,8 +389,9 @@ def shouting(ctx: CheckContext) -> Iterator[Hit]:
     if not ctx.account.is_organisation:
         return
     text = ctx.text
-    if sum(1 for ch in text if ch.isupper()) < 2 * _RUN_WORDS:
-        return  # the common case: too few capitals to shout
+    caps_words = sum(1 for w in text.split() if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
+    if caps_words < min(_RUN_WORDS, _RATIO_MIN_WORDS):
+        return  # the common case: not enough words in capitals to shout
     brand = _brand_words(ctx.account.brand_terms)
     words: list[tuple[int, int, bool]] = []  # (start, end, all caps) of the words that count
     upper = letters = 0
