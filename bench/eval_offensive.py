@@ -25,7 +25,6 @@ from pathlib import Path
 
 from common import DEFAULT_DATA_DIR, bench_workspace, note, timed
 
-import checks.off_brand  # noqa: F401  (registers the off_brand checks until the lead lists the module)
 from checks import Checker
 
 OFFENSIVE_CHECKS = ("off_brand.profanity", "off_brand.hostility")

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from common import DEFAULT_DATA_DIR, bench_workspace, timed
 
-import checks.personal_voice  # noqa: F401  (registers the checks until the lead adds the module)
 from checks import Checker
 
 VOICE_DATA_FILE = Path("voice") / "ibm_customer_care_dev.json"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import checks.off_brand  # noqa: F401  (registers the checks until the lead lists the module)
 from checks import Checker, Severity, Verdict, load_workspace
 from checks.findings import Finding
 from checks.registry import CheckContext, all_checks

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import checks.personal_voice  # noqa: F401  (registers the checks until the module is in CHECK_MODULES)
 from checks import Checker, load_workspace
 from tests.checks.support import found, in_category
 
