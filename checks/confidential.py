@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_lexicon_lines
-from checks.text_scan import anchors
+from checks.text_scan import MONTH, anchors
 
 # Between the words of a phrase: spaces, hyphens and dashes, in any number ("internal-only").
 _GAP = r"[\s\-\u2010-\u2015]+"
@@ -22,15 +22,11 @@ _GAP = r"[\s\-\u2010-\u2015]+"
 _CODE_NAME_GAP = r"[\s\-_.\u2010-\u2015]*"
 _DATE_PLACEHOLDER = "<date>"
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
 _WEEKDAY = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:r(?:s)?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)|\d{1,2}:\d{2}(?:\s*(?:utc|gmt|[a-z]{2,4}t))?|noon|midnight"
 _DAY_DATE = (
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?|"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
     rf"{_WEEKDAY}|today|tonight|tomorrow|next\s+week|the\s+launch|launch\s+day"
 )
 # A date, a time, or both in either order: "Monday", "9am", "Tuesday 9:00 GMT", "12 March at noon".

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from checks.resources import read_lexicon_lines
+from checks.name_lists import first_names, place_alternation
 
 # A sentence ends at . ! ? (with closing quotes or brackets) followed by space, or at a line break.
 # "Mr. Ford" and "Dr. Hurst" do not end a sentence.
@@ -29,11 +29,9 @@ _INNER_CAPITAL = regex.compile(r"(?<=[\s@#(\"'“‘/-])\p{Lu}")
 
 
 @lru_cache(maxsize=1)
-def _listed_names() -> tuple[frozenset[str], regex.Pattern[str]]:
-    first_names = frozenset(read_lexicon_lines("first_names.txt"))
-    places = sorted(read_lexicon_lines("places.txt"), key=len, reverse=True)
-    place_pattern = regex.compile(r"\b(?:" + "|".join(regex.escape(p) for p in places) + r")\b", regex.IGNORECASE)
-    return first_names, place_pattern
+def _places() -> regex.Pattern[str]:
+    # Plain word boundaries: looser than the location check's, so a sentence it would read is kept.
+    return regex.compile(rf"\b(?:{place_alternation()})\b", regex.IGNORECASE)
 
 
 def needs_entities(sentence: str) -> bool:
@@ -42,11 +40,10 @@ def needs_entities(sentence: str) -> bool:
         return True
     if not any(c.isupper() for c in sentence):
         return any(c.isalpha() for c in sentence)  # written all in lower case: names are too
-    first_names, places = _listed_names()
     first = _FIRST_WORD.match(sentence)
-    if (first is not None and first.group(1) in first_names) or _NAME_LIKE_OPENING.match(sentence):
+    if (first is not None and first.group(1) in first_names()) or _NAME_LIKE_OPENING.match(sentence):
         return True
-    return places.search(sentence) is not None
+    return _places().search(sentence) is not None
 
 
 def entity_segments(text: str) -> list[tuple[int, int]]:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import phonenumbers
 import regex
 
+from checks.name_lists import first_names, place_alternation
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_lexicon_lines
+from checks.text_scan import MONTH
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -269,16 +271,12 @@ def find_ip_addresses(ctx: CheckContext) -> Iterator[Hit]:
 
 # --- dates of birth ---------------------------------------------------------------------------
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
 _DATE = regex.compile(
     r"(?<![\w/.\-])(?:"
     r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"  # 3/23/1940, 23.03.40
     r"|\d{4}-\d{1,2}-\d{1,2}"  # 1940-03-23
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 23rd, 1940
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 23 March 1940
+    rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 23rd, 1940
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}"  # 23 March 1940
     r")(?![\w/\-])",
     regex.IGNORECASE,
 )
@@ -422,6 +420,9 @@ def _honorific() -> regex.Pattern[str]:
     return regex.compile(rf"\b(?:{titles})\.?\s+(\p{{Lu}}[\p{{L}}'\-]+(?:\s+\p{{Lu}}[\p{{L}}'\-]+)?)")
 
 
+_NAME_WORD = regex.compile(r"[\p{L}'\-]+")
+
+
 def _allowed_name_parts(ctx: CheckContext) -> frozenset[str]:
     """Words of names that may appear: public names, the account's people and its brand terms."""
     allowed = (*ctx.policy.terms.public_names, *ctx.account.people, *ctx.account.brand_terms)
@@ -430,7 +431,7 @@ def _allowed_name_parts(ctx: CheckContext) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _name_words(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w.casefold() for name in names for w in regex.findall(r"[\p{L}'\-]+", name))
+    return frozenset(w.casefold() for name in names for w in _NAME_WORD.findall(name))
 
 
 @lru_cache(maxsize=1)
@@ -448,11 +449,6 @@ _NEXT_IN_LIST = regex.compile(r"(?:,|,?\s+(?:and|&|or))\s+(\p{Lu}[\p{Ll}'\-]+(?:
 _PREVIOUS_IN_LIST = regex.compile(r"(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)(?:,|,?\s+(?:and|&|or))\s+$")
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> frozenset[str]:
-    return frozenset(read_lexicon_lines("first_names.txt"))
-
-
 def _is_person_entity(ent: Span) -> bool:
     """NER's PERSON, or a lone common first name NER took for a place or a company ("Georgina")."""
     if ent.label_ == "PERSON":
@@ -460,7 +456,7 @@ def _is_person_entity(ent: Span) -> bool:
     return (
         ent.label_ in ("GPE", "ORG", "LOC")
         and len(ent) == 1
-        and ent.text in _first_names()
+        and ent.text in first_names()
         and not _place_gazetteer()[0].fullmatch(ent.text)  # Georgia, Jordan: the country wins
     )
 
@@ -521,7 +517,7 @@ def find_people(ctx: CheckContext) -> Iterator[Hit]:
         if any(c.isdigit() for c in doc.text[entity_start:entity_end]):
             continue
         start, end = _trim_name(doc.text, _skip_leading_function_words(doc.text, entity_start, entity_end), entity_end)
-        words = regex.findall(r"[\p{L}'\-]+", doc.text[start:end])
+        words = _NAME_WORD.findall(doc.text[start:end])
         if not words or doc.text[start] in "@#":
             continue
         if all(w.casefold() in allowed for w in words):
@@ -554,13 +550,10 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
 # so they default to "info": shown to the author, never in the way. Next to a private person they
 # are what identifies them: where someone lives or is right now, who employs them, their website.
 
-_NAME_WORD = regex.compile(r"[\p{L}'\-]+")
-
 
 @lru_cache(maxsize=1)
 def _place_gazetteer() -> tuple[regex.Pattern[str], frozenset[str]]:
-    names = sorted(read_lexicon_lines("places.txt"), key=len, reverse=True)
-    pattern = regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])", regex.I)
+    pattern = regex.compile(rf"(?<![\w@#])(?:{place_alternation()})(?![\w])", regex.I)
     return pattern, frozenset(read_lexicon_lines("place_words_in_lowercase.txt"))
 
 

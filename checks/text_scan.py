@@ -10,6 +10,11 @@ from collections.abc import Collection, Iterable, Iterator
 TRAILING_PUNCTUATION = ".,;:!?'\")]}>"
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+")
 _LINK_TAIL = re.compile(r"[^\s<>\"'`]+")
+# A month name or its abbreviation, as a regex fragment (case-insensitive use).
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 # Words too common to tell whether a phrase could be in a draft.
 _COMMON_WORDS = frozenset(("please", "your", "under", "covered", "basis", "for", "not", "the", "and", "only"))
 
