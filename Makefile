@@ -34,11 +34,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Re-pin after changing dependencies in pyproject.toml (needs uv: pip install uv).
+# Re-pin after changing dependencies in pyproject.toml (needs uv in the venv: .venv/bin/pip install uv).
 lock:
-	uv pip compile --quiet --generate-hashes --python-version 3.11 pyproject.toml -o requirements/app.txt
-	uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.txt
-	uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev --extra bench pyproject.toml -o requirements/bench.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 pyproject.toml -o requirements/app.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --extra dev --extra bench pyproject.toml -o requirements/bench.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ import multiprocessing
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 # Texts are parsed in pieces of at most this many characters (split at whitespace), so a 1 MB
 # paste neither trips spaCy's max_length nor holds one enormous Doc in memory.
 MODEL_CHUNK_CHARS = 20_000
+# check() remembers the parses of this many recent pieces (sentences that can hold a name), so
+# while someone types only the sentence being edited is parsed again.
+PIECE_CACHE_SIZE = 256
 
 Parsed = list[tuple[int, "Doc"]]  # (offset in the normalised text, Doc of that piece)
 
@@ -50,6 +54,8 @@ class Checker:
         self._model_tried = nlp is not None or not use_model
         self._lock = threading.Lock()
         self._pipeline_plan: tuple[list[str], bool] | None = None
+        self._pieces: OrderedDict[str, Doc] = OrderedDict()
+        self._pieces_lock = threading.Lock()
 
     # --- the model ----------------------------------------------------------------------------
 
@@ -79,7 +85,7 @@ class Checker:
         norm = normalize(text)
         normalised = time.perf_counter()
         nlp = self.ensure_model()
-        parsed = self._parse_many(nlp, [norm.text])[0] if nlp is not None and self._wants_model(account) else None
+        parsed = self._parse_reusing(nlp, norm.text) if nlp is not None and self._wants_model(account) else None
         parsed_at = time.perf_counter()
         report = self._report(norm, account, parsed)
         report.timings_ms.update(
@@ -165,6 +171,24 @@ class Checker:
         idle, _ = self._plan(nlp)
         docs = iter(nlp.pipe((piece for each in pieces for _, piece in each), disable=idle))
         return [[(offset, next(docs)) for offset, _ in each] for each in pieces]
+
+    def _parse_reusing(self, nlp: Language, text: str) -> Parsed:
+        """Like ``_parse_many`` for one text, reusing the parses of pieces seen in recent calls."""
+        pieces = self._model_pieces(nlp, text)
+        with self._pieces_lock:
+            known = {piece: self._pieces[piece] for _, piece in pieces if piece in self._pieces}
+            for piece in known:
+                self._pieces.move_to_end(piece)
+        fresh = [piece for piece in dict.fromkeys(p for _, p in pieces) if piece not in known]
+        if fresh:
+            idle, _ = self._plan(nlp)
+            parsed = dict(zip(fresh, nlp.pipe(fresh, disable=idle), strict=True))
+            with self._pieces_lock:
+                self._pieces.update(parsed)
+                while len(self._pieces) > PIECE_CACHE_SIZE:
+                    self._pieces.popitem(last=False)
+            known.update(parsed)
+        return [(offset, known[piece]) for offset, piece in pieces]
 
     def _model_pieces(self, nlp: Language, text: str) -> list[tuple[int, str]]:
         """(offset, text) pieces to parse: when the checks read only entities, just the sentences that

@@ -47,15 +47,17 @@ def needs_entities(sentence: str) -> bool:
 
 
 def entity_segments(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` spans of ``text`` to run the entity recogniser on, in order."""
+    """``(start, end)`` spans of ``text`` to run the entity recogniser on, in order: one per sentence.
+
+    Sentences are parsed one by one rather than merged with their neighbours: on the PII data set
+    that changes F2 by under 0.005 either way, and it lets ``Checker.check`` reuse the parses of the
+    sentences that did not change while someone types.
+    """
     segments: list[tuple[int, int]] = []
     start = 0
     for boundary in [*_SENTENCE_END.finditer(text), None]:
         end = boundary.end() if boundary is not None else len(text)
         if end > start and needs_entities(text[start:end].strip()):
-            if segments and segments[-1][1] == start:
-                segments[-1] = (segments[-1][0], end)  # neighbours stay together, for context
-            else:
-                segments.append((start, end))
+            segments.append((start, end))
         start = end
     return segments

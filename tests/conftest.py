@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Widget tests run without a screen; the screenshot script and the subprocess test choose their own.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 from checks import Checker, Workspace, load_workspace
 from checks.model import load_english
 

@@ -113,3 +113,24 @@ def test_check_many_in_two_processes_matches_one(model_checker: Checker) -> None
 def test_check_many_in_processes_rejects_unknown_account_first(rules_checker: Checker) -> None:
     with pytest.raises(UnknownAccountError):
         list(rules_checker.check_many([("hi", "acme"), ("hi", "nope")], processes=2))
+
+
+def test_typing_reparses_only_the_sentence_that_changed(demo, nlp, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    checker = Checker(demo, nlp=nlp)
+    parsed: list[str] = []
+    real_pipe = nlp.pipe
+
+    def counting_pipe(texts, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        parsed.extend(texts)
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", counting_pipe)
+    first = "Maria Gonzalez joins the Denver team.\n\nOur Boulder store opens at nine. Bring Tom"
+    checker.check(first, "acme")
+    parsed.clear()
+    edited = first + " Baker"
+    report = checker.check(edited, "acme")
+    assert parsed == ["Bring Tom Baker"]  # the two unchanged sentences come from the cache
+    fresh = Checker(demo, nlp=nlp).check(edited, "acme")
+    assert report.findings == fresh.findings
