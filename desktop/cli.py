@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from checks import cli as check_cli
 
@@ -19,13 +20,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="secondlook",
         description="Second Look: see which account is about to speak, and what in the draft does not belong there.",
     )
+    parser.add_argument(
+        "--workspace",
+        dest="window_workspace",
+        type=Path,
+        metavar="DIR",
+        help="open the composer on this workspace folder (default: the last one used, or the demo)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=check_cli.ArgumentParser)
     check_cli.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command is None:
-        # The composer window arrives with the desktop app; until then the command is the product.
-        parser.print_help()
-        return 0
+        from desktop import app  # Qt loads only for the window, never for `secondlook check`
+
+        return app.run(args.window_workspace)
     try:
         return int(args.run(args, sys.stdout, sys.stderr))
     except KeyboardInterrupt:

@@ -2,10 +2,11 @@
 
     background.run("storage", lambda: store.save_draft(...), on_success=self._saved, on_failure=self._failed)
 
-Three lanes, each a thread pool:
+Four lanes, each a thread pool:
 
 - ``"storage"``: one thread, so database calls never interleave;
 - ``"checks"``: one thread, so the language model is never used from two threads at once;
+- ``"model"``: one thread that loads the language model, so rule-based checks go on meanwhile;
 - ``"network"``: a few threads, for publishing.
 
 Never touch a widget inside the background function: it runs on a worker thread. The callbacks run
@@ -24,8 +25,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Lane = Literal["storage", "checks", "network"]
-_THREADS: dict[Lane, int] = {"storage": 1, "checks": 1, "network": 4}
+Lane = Literal["storage", "checks", "model", "network"]
+_THREADS: dict[Lane, int] = {"storage": 1, "checks": 1, "model": 1, "network": 4}
 
 
 class _Relay(QObject):

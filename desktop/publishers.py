@@ -1,0 +1,54 @@
+"""Sending a confirmed post. In this release every post goes to the local outbox.
+
+The outbox is the honest stand-in for real publishing: the post is recorded in the drafts database and
+listed in the Sent view, and the receipt says plainly that it went nowhere else. Mastodon, Bluesky and
+the other platforms get their own publishers once account credentials live in the OS keyring.
+"""
+
+from __future__ import annotations
+
+from checks.workspace import Account
+from desktop.records import OutgoingPost, Publisher, PublishError, PublishReceipt
+from desktop.storage import StorageError, Store
+
+OUTBOX = "outbox"
+
+
+class OutboxPublisher:
+    """Publishes by recording the post in the store's sent posts.
+
+    Given the account it stands in for, it refuses a post meant for another account (the whole app is
+    about which account speaks) and says in the receipt which platform the post did not reach.
+    """
+
+    def __init__(self, store: Store, account: Account | None = None) -> None:
+        self._store = store
+        self._account = account
+
+    @property
+    def location(self) -> str:
+        """Where posts go, in words for the person."""
+        if self._account is None or self._account.platform == OUTBOX:
+            return "the local outbox"
+        return f"the local outbox ({self._account.platform_name} publishing arrives with accounts in the keyring)"
+
+    def publish(self, post: OutgoingPost) -> PublishReceipt:
+        if self._account is not None and post.account_id != self._account.id:
+            raise PublishError(
+                f"The post was not sent: it is for account '{post.account_id}', but this publisher sends as "
+                f"'{self._account.id}'. Your draft is kept."
+            )
+        try:
+            sent = self._store.record_sent(post, OUTBOX)
+        except StorageError as error:
+            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from error
+        return PublishReceipt(post=sent, location=self.location)
+
+
+def publisher_for(account: Account, store: Store) -> Publisher:
+    """The publisher for ``account``.
+
+    In this release that is always the outbox, whatever the account's platform: real platform
+    publishers (Mastodon, Bluesky, X, ...) come later, with credentials kept in the OS keyring.
+    """
+    return OutboxPublisher(store, account)
