@@ -45,7 +45,7 @@ class PublishGate:
 
     @property
     def question(self) -> str:
-        """"Post publicly as Acme Outdoor, @acme@mastodon.social, to 48,000 followers on Mastodon?"."""
+        """ "Post publicly as Acme Outdoor, @acme@mastodon.social, to 48,000 followers on Mastodon?"."""
         a = self.account
         if a.platform == "webhook":
             return f"Post as {a.name}, {a.handle}, to {a.platform_name}?"
