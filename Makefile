@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DRAFT  ?= resources/demo_workspace/drafts/oops.txt
 
-.PHONY: demo test lint lock clean
+.PHONY: demo check-demo test lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,13 @@ $(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed-app
 
-# Checks a demo draft on the demo workspace's brand account. The command's exit status says the
-# verdict (0 clear, 1 confirm or review, 2 blocked); only 3 (a usage or input error) fails here.
+# Opens the composer window on the demo workspace (its accounts publish to the local outbox).
 demo: $(VENV)/.installed-app
+	$(BIN)/secondlook --workspace resources/demo_workspace
+
+# The command-line twin: checks a demo draft as the brand account. Exit status says the verdict
+# (0 clear, 1 confirm or review, 2 blocked); only 3 (a usage or input error) fails here.
+check-demo: $(VENV)/.installed-app
 	$(BIN)/secondlook check --account acme $(DRAFT) || [ $$? -le 2 ]
 
 test: $(VENV)/.installed-dev lint

@@ -8,15 +8,20 @@ failure it can foresee becomes a message box that says what happened and what to
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checks import Checker, Workspace, demo_workspace_path, load_workspace
 from checks.errors import ConfigError
 from desktop.publishers import publisher_for
 from desktop.settings import data_dir, load_state, save_state
 from desktop.storage import StorageError, Store
+
+if TYPE_CHECKING:
+    from ui.composer_window import ComposerWindow
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +67,34 @@ def choose_workspace(requested: Path | None) -> tuple[Workspace, str | None]:
     return load_workspace(demo_workspace_path()), None
 
 
-def run(workspace_dir: Path | None = None, argv: Sequence[str] = ()) -> int:
-    """Open the composer and run the Qt event loop; returns the process exit status."""
+def _no_screen() -> str | None:
+    """Why no window can open here (Linux without X or Wayland), in words; None when one can.
+
+    Qt would otherwise abort with a core dump and a message about platform plugins.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Run it in a desktop session, or use `secondlook check` to check drafts from this terminal."
+    )
+
+
+def run(
+    workspace_dir: Path | None = None,
+    argv: Sequence[str] = (),
+    on_shown: Callable[[ComposerWindow], None] | None = None,
+) -> int:
+    """Open the composer and run the Qt event loop; returns the process exit status.
+
+    ``on_shown`` is called with the window once it is shown (bench/gui_speed.py measures through it).
+    """
+    problem = _no_screen()
+    if problem:
+        print(f"secondlook: {problem}", file=sys.stderr)
+        return 1
     # Qt is imported here, not at module level: `secondlook check` must not pay for it.
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -98,6 +129,8 @@ def run(workspace_dir: Path | None = None, argv: Sequence[str] = ()) -> int:
     if problem:
         QMessageBox.warning(window, "Second Look", problem)
     window.restore_latest_draft()
+    if on_shown is not None:
+        on_shown(window)
 
     state = load_state()
     state.last_workspace = folder if workspace.path is not None else None

@@ -7,12 +7,13 @@ leave on the ``network`` lane, all through :class:`ui.background.Background`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,7 @@ from ui.undo_window import UndoWindow
 log = logging.getLogger(__name__)
 
 AUTOSAVE_PAUSE_MS = 400  # a pause in typing this long saves the draft
+MODEL_DELAY_MS = 100  # after the window is shown, so its first paint is not held up
 
 
 @dataclass
@@ -114,7 +116,9 @@ class ComposerWindow(QMainWindow):
             "Checking with rules; the language model is loading (names and places join when it is ready).", True
         )
         self.editor.setFocus()
-        self.background.run("model", services.checker.ensure_model, self._model_done, self._model_error)
+        # Loading the model holds the interpreter for seconds; starting it only once the window has
+        # been painted keeps it from delaying the first paint.
+        self._model_started = False
         self._check()
 
     # --- layout -----------------------------------------------------------------------------------
@@ -172,6 +176,7 @@ class ComposerWindow(QMainWindow):
         )
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
+        self.tabs.tabBar().setAccessibleName("Views")  # the tab list is what screen readers land on
         self.tabs.addTab(compose, "&Compose")
         self.tabs.addTab(self.drafts, "&Drafts")
         self.tabs.addTab(self.sent, "S&ent")
@@ -337,6 +342,7 @@ class ComposerWindow(QMainWindow):
             self.account = account
             self._show_account()
         self.editor.set_text(draft.text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)  # carry on writing where it stopped
         self.tabs.setCurrentIndex(0)
         self._check()
 
@@ -415,6 +421,7 @@ class ComposerWindow(QMainWindow):
             return
         self._publishing = True
         self.editor.setReadOnly(True)  # what was confirmed is exactly what goes out
+        self.save_now()  # a pending autosave lands now, so the draft has an id by the time it is sent
         account = self.account
         checker = self.services.checker if self._model_loaded else self.services.rules_checker
         self.background.run(
@@ -429,6 +436,9 @@ class ComposerWindow(QMainWindow):
 
     def _confirm(self, report: Report, text: str, account: Account) -> None:
         gate = gate_for(report, account, self.workspace.policy)
+        previous = getattr(self, "confirm_dialog", None)
+        if previous is not None:
+            previous.deleteLater()  # one confirmation per attempt; the last one is kept for tests
         self.confirm_dialog = ConfirmDialog(gate, text, self)
         self.confirm_dialog.accepted.connect(lambda: self._confirmed(gate, text))
         self.confirm_dialog.rejected.connect(self._publish_cancelled)
@@ -451,11 +461,19 @@ class ComposerWindow(QMainWindow):
         self.undo_window = UndoWindow(gate.account.name, gate.undo_seconds, self)
         self.undo_window.elapsed.connect(lambda: self._send(post))
         self.undo_window.cancelled.connect(self._publish_cancelled)
+        if gate.undo_seconds > 0:
+            self.undo_window.open()  # window-modal: nothing else in the composer moves during the countdown
         self.undo_window.start()
 
     def _send(self, post: OutgoingPost) -> None:
-        publisher = self.services.publisher_for(self.workspace.account(post.account_id))
         self.status.setText("Publishing…")
+        if self._saving:
+            # This draft's save is still on the storage lane: send once it has landed and its id is
+            # known, or the sent post would stay on the drafts list (and be reopened on the next start).
+            self.background.run("storage", lambda: None, lambda _: self._send(post))
+            return
+        post = dataclasses.replace(post, draft_id=self.draft_id)
+        publisher = self.services.publisher_for(self.workspace.account(post.account_id))
         self.background.run("network", lambda: publisher.publish(post), self._sent, self._publish_failed)
 
     def _sent(self, receipt: PublishReceipt) -> None:
@@ -482,7 +500,24 @@ class ComposerWindow(QMainWindow):
 
     # --- closing ------------------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._model_started:
+            self._model_started = True
+            QTimer.singleShot(MODEL_DELAY_MS, self._load_model)
+
+    def _load_model(self) -> None:
+        self.background.run("model", self.services.checker.ensure_model, self._model_done, self._model_error)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.background.closed:  # closed once already: the store may be gone
+            super().closeEvent(event)
+            return
         self.save_now()
+        if self._saving:
+            # A save was already in flight, so save_now only asked for another: let that one land and
+            # deliver its result, which starts the save of the newest text.
+            self.background.wait()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
         self.background.shutdown()  # lets the pending save land before the window goes
         super().closeEvent(event)

@@ -1,6 +1,7 @@
 """The installed `secondlook` command, as a user runs it: real process, real stdin."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -50,3 +51,13 @@ def test_demo_drafts_with_the_model(draft: str, nlp) -> None:  # type: ignore[no
     )
     assert b"Not checked" not in done.stdout
     assert done.returncode == (0 if draft == "launch.txt" else 2), done.stdout.decode()
+
+
+def test_window_without_a_screen_explains_instead_of_aborting() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop.cli"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert "no screen to open the window on" in result.stderr
+    assert "Traceback" not in result.stderr
