@@ -116,8 +116,8 @@ class ComposerWindow(QMainWindow):
             "Checking with rules; the language model is loading (names and places join when it is ready).", True
         )
         self.editor.setFocus()
-        # Loading the model holds the interpreter for seconds; starting it only once the window has
-        # been painted keeps it from delaying the first paint.
+        # Loading the model holds the interpreter for seconds: it starts only once the window is
+        # shown (showEvent), so it cannot delay the first paint.
         self._model_started = False
         self._check()
 
@@ -384,6 +384,7 @@ class ComposerWindow(QMainWindow):
             "storage",
             lambda: store.list_drafts(key),
             lambda drafts: self.drafts.set_drafts(drafts, accounts, self.draft_id),
+            self._storage_failed,
         )
 
     def _refresh_sent(self) -> None:

@@ -25,6 +25,7 @@ from desktop.records import OutgoingPost, Publisher, PublishError, PublishReceip
 from desktop.storage import Store
 from ui.composer_window import ComposerWindow, Services
 from ui.confirm_dialog import ConfirmDialog
+from ui.editor import MAX_UNDERLINES
 from ui.undo_window import UndoWindow
 
 UNDO_SECONDS = 1
@@ -434,3 +435,22 @@ def test_every_control_has_a_name_and_tab_leaves_the_editor(qtbot: QtBot, window
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not window.editor
     assert window.editor.draft_text() == "Hi"
+
+
+def test_a_one_megabyte_paste_is_checked_saved_and_underlined_within_bounds(
+    qtbot: QtBot, window: ComposerWindow, store: Store, key: str
+) -> None:
+    text = ("Call Maria on +1 415 555 0134 about the trail. " * 22_000)[:1_000_000]
+    with qtbot.waitSignal(window.checked, timeout=120_000, check_params_cb=is_for(text)) as blocker:
+        window.editor.insertPlainText(text)  # one paste, as from the clipboard
+    report = blocker.args[0]
+    phones = [f for f in report.findings if f.check == "personal_data.phone"]
+    assert len(phones) > 20_000
+    # Every finding is counted; only the most severe MAX_UNDERLINES are drawn, so typing stays quick.
+    assert sum(window.panel.finding_count().values()) == len(report.findings)
+    assert len(window.editor.findings()) == MAX_UNDERLINES
+    assert {f.severity for f in window.editor.findings()} == {Severity.BLOCK}  # the most severe first
+    with qtbot.waitSignal(window.saved, timeout=WAIT_MS, check_params_cb=lambda d: len(d.text) == len(text)):
+        window.save_now()
+    saved = store.latest_draft(key)
+    assert saved is not None and saved.text == text
