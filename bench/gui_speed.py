@@ -98,21 +98,16 @@ def warm_window():  # type: ignore[no-untyped-def]
     """The real window on the demo workspace, shown, with the model loaded and used once."""
     from PySide6.QtWidgets import QApplication
 
-    from checks import Checker, load_workspace
-    from desktop.publishers import publisher_for
+    from checks import load_workspace
+    from desktop.app import services_for
     from desktop.storage import Store
-    from ui.composer_window import ComposerWindow, Services
+    from ui.composer_window import ComposerWindow
 
     app = QApplication.instance() or QApplication([])
     workspace = load_workspace(DEMO)
     home = tempfile.mkdtemp()
     store = Store(Path(home) / "bench.db")
-    services = Services(
-        store=store,
-        publisher_for=lambda account: publisher_for(account, store),
-        checker=Checker(workspace),
-        rules_checker=Checker(workspace, use_model=False),
-    )
+    services = services_for(workspace, store)
     window = ComposerWindow(workspace, str(DEMO), services)
     window.show()
     loaded: list[bool] = []

@@ -21,7 +21,7 @@ from desktop.settings import data_dir, load_state, save_state
 from desktop.storage import StorageError, Store
 
 if TYPE_CHECKING:
-    from ui.composer_window import ComposerWindow
+    from ui.composer_window import ComposerWindow, Services
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,19 @@ def choose_workspace(requested: Path | None) -> tuple[Workspace, str | None]:
     return load_workspace(demo_workspace_path()), None
 
 
+def services_for(workspace: Workspace, store: Store) -> Services:
+    """What the window needs: the store, the outbox publisher, checkers with and without the model."""
+    from ui.composer_window import Services
+
+    return Services(
+        store=store,
+        publisher_for=lambda account: publisher_for(account, store),
+        checker=Checker(workspace),
+        rules_checker=Checker(workspace, use_model=False),
+        policy_document=read_policy_document(workspace.path),
+    )
+
+
 def _no_screen() -> str | None:
     """Why no window can open here (Linux without X or Wayland), in words; None when one can.
 
@@ -98,7 +111,7 @@ def run(
     # Qt is imported here, not at module level: `secondlook check` must not pay for it.
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from ui.composer_window import ComposerWindow, Services
+    from ui.composer_window import ComposerWindow
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
@@ -117,14 +130,7 @@ def run(
         return 1
 
     folder = str(workspace.path.resolve()) if workspace.path is not None else "(built-in)"
-    services = Services(
-        store=store,
-        publisher_for=lambda account: publisher_for(account, store),
-        checker=Checker(workspace),
-        rules_checker=Checker(workspace, use_model=False),
-        policy_document=read_policy_document(workspace.path),
-    )
-    window = ComposerWindow(workspace, folder, services)
+    window = ComposerWindow(workspace, folder, services_for(workspace, store))
     window.show()
     if problem:
         QMessageBox.warning(window, "Second Look", problem)

@@ -108,19 +108,14 @@ class Driver:
 
 
 def open_window(driver: Driver) -> tuple[ComposerWindow, Store]:
-    from checks import Checker, load_workspace
-    from desktop.publishers import publisher_for
+    from checks import load_workspace
+    from desktop.app import services_for
     from desktop.storage import Store
-    from ui.composer_window import ComposerWindow, Services
+    from ui.composer_window import ComposerWindow
 
     workspace = load_workspace(DEMO)
     store = Store(Path(os.environ["SECONDLOOK_HOME"]) / "shots.db")
-    services = Services(
-        store=store,
-        publisher_for=lambda account: publisher_for(account, store),
-        checker=Checker(workspace),
-        rules_checker=Checker(workspace, use_model=False),
-    )
+    services = services_for(workspace, store)
     window = ComposerWindow(workspace, str(DEMO), services)
     window.resize(1180, 720)
     window.move(40, 30)
