@@ -50,6 +50,25 @@ class SentPost:
     override_reason: str | None = None
     acknowledged: tuple[str, ...] = ()
     overridden: tuple[str, ...] = ()
+    remote_id: str | None = None  # the platform's id (Mastodon status id, Bluesky record key)
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishIntent:
+    """A post someone confirmed, stored *before* it is sent, so it goes out exactly once.
+
+    ``key`` is what makes a retry harmless: the Mastodon Idempotency-Key or the Bluesky record key,
+    chosen once and reused by every attempt and by the reconciliation after a crash.
+    """
+
+    id: int
+    post: OutgoingPost
+    key: str
+    state: str  # "pending" (may or may not have reached the platform), "sent", "failed" (certainly not sent)
+    attempts: int
+    created: datetime
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from desktop.records import Draft, DraftStore, OutgoingPost, SentPost
+from desktop.records import Draft, DraftStore, OutgoingPost, PublishIntent, SentPost
 
 # Migration N (1-based) brings the schema from user_version N-1 to N. Append, never edit a released one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -54,11 +54,41 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX sent_posts_by_workspace ON sent_posts (workspace, id)",
     ),
+    (
+        # Exactly-once publishing: the intent (with the key every attempt reuses) is committed before
+        # anything is sent; a restart finds the ones still pending and reconciles them first.
+        """CREATE TABLE publish_intents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            workspace TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            draft_id INTEGER,
+            override_reason TEXT,
+            acknowledged TEXT NOT NULL,
+            overridden TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            last_error TEXT,
+            sent_post_id INTEGER REFERENCES sent_posts (id)
+        )""",
+        "CREATE INDEX publish_intents_pending ON publish_intents (state, workspace)",
+        "ALTER TABLE sent_posts ADD COLUMN remote_id TEXT",
+        "ALTER TABLE sent_posts ADD COLUMN url TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _DRAFT_COLUMNS = "id, workspace, account_id, text, created, updated"
-_SENT_COLUMNS = "id, workspace, account_id, text, sent_at, destination, override_reason, acknowledged, overridden"
+_SENT_COLUMNS = (
+    "id, workspace, account_id, text, sent_at, destination, override_reason, acknowledged, overridden, remote_id, url"
+)
+_INTENT_COLUMNS = (
+    "id, workspace, account_id, text, draft_id, override_reason, acknowledged, overridden, key, state, attempts, "
+    "created, last_error"
+)
 _LIVE = "discarded_at IS NULL AND sent_at IS NULL"
 
 
@@ -132,6 +162,23 @@ def _sent(row: Sequence[Any]) -> SentPost:
         override_reason=None if row[6] is None else _decode(row[6]),
         acknowledged=_decode_list(row[7]),
         overridden=_decode_list(row[8]),
+        remote_id=row[9],
+        url=row[10],
+    )
+
+
+def _intent(row: Sequence[Any]) -> PublishIntent:
+    post = OutgoingPost(
+        workspace=_decode(row[1]),
+        account_id=_decode(row[2]),
+        text=_decode(row[3]),
+        draft_id=row[4],
+        override_reason=None if row[5] is None else _decode(row[5]),
+        acknowledged=_decode_list(row[6]),
+        overridden=_decode_list(row[7]),
+    )
+    return PublishIntent(
+        id=row[0], post=post, key=row[8], state=row[9], attempts=row[10], created=_moment(row[11]), last_error=row[12]
     )
 
 
@@ -370,27 +417,112 @@ class Store:
 
     def record_sent(self, post: OutgoingPost, destination: str) -> SentPost:
         """Record a published post and, in the same transaction, take its draft off the drafts list."""
+        with self._write() as db:
+            return self._insert_sent(db, post, destination, None, None)
+
+    def _insert_sent(
+        self, db: sqlite3.Connection, post: OutgoingPost, destination: str, remote_id: str | None, url: str | None
+    ) -> SentPost:
+        now = _timestamp(_now())
+        post_id = db.execute(
+            "INSERT INTO sent_posts (workspace, account_id, text, sent_at, destination, override_reason, "
+            "acknowledged, overridden, draft_id, remote_id, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _encode(post.workspace),
+                _encode(post.account_id),
+                _encode(post.text),
+                now,
+                _encode(destination),
+                None if post.override_reason is None else _encode(post.override_reason),
+                _encode_list(post.acknowledged),
+                _encode_list(post.overridden),
+                post.draft_id,
+                remote_id,
+                url,
+            ),
+        ).lastrowid
+        if post.draft_id is not None:
+            db.execute("UPDATE drafts SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (now, post.draft_id))
+        return _sent(db.execute(f"SELECT {_SENT_COLUMNS} FROM sent_posts WHERE id = ?", (post_id,)).fetchone())
+
+    # -- exactly-once publishing --------------------------------------------------------------------
+
+    def begin_intent(self, post: OutgoingPost, key: str) -> PublishIntent:
+        """Store the intent to publish ``post`` with ``key``, durably, before anything is sent."""
         now = _timestamp(_now())
         with self._write() as db:
-            post_id = db.execute(
-                "INSERT INTO sent_posts (workspace, account_id, text, sent_at, destination, override_reason, "
-                "acknowledged, overridden, draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            intent_id = db.execute(
+                "INSERT INTO publish_intents (workspace, account_id, text, draft_id, override_reason, acknowledged, "
+                "overridden, key, state, attempts, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
                 (
                     _encode(post.workspace),
                     _encode(post.account_id),
                     _encode(post.text),
-                    now,
-                    _encode(destination),
+                    post.draft_id,
                     None if post.override_reason is None else _encode(post.override_reason),
                     _encode_list(post.acknowledged),
                     _encode_list(post.overridden),
-                    post.draft_id,
+                    key,
+                    now,
+                    now,
                 ),
             ).lastrowid
-            if post.draft_id is not None:
-                db.execute("UPDATE drafts SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (now, post.draft_id))
-            row = db.execute(f"SELECT {_SENT_COLUMNS} FROM sent_posts WHERE id = ?", (post_id,)).fetchone()
-        return _sent(row)
+            return self._select_intent(db, intent_id)
+
+    def note_attempt(self, intent_id: int, error: str | None = None) -> None:
+        """Count one attempt at sending (and what went wrong with it, for the person and for support)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE publish_intents SET attempts = attempts + 1, last_error = ?, updated = ? WHERE id = ?",
+                (error, _timestamp(_now()), intent_id),
+            )
+
+    def complete_intent(self, intent_id: int, destination: str, remote_id: str | None, url: str | None) -> SentPost:
+        """The platform has the post: record it as sent, close the intent and the draft, in one transaction.
+
+        Completing an intent twice (a reconciliation racing a late answer) returns the first record."""
+        with self._write() as db:
+            intent = self._select_intent(db, intent_id)
+            if intent.state == "sent":
+                row = db.execute(
+                    f"SELECT {_SENT_COLUMNS} FROM sent_posts WHERE id = "
+                    "(SELECT sent_post_id FROM publish_intents WHERE id = ?)",
+                    (intent_id,),
+                ).fetchone()
+                return _sent(row)
+            sent = self._insert_sent(db, intent.post, destination, remote_id, url)
+            db.execute(
+                "UPDATE publish_intents SET state = 'sent', sent_post_id = ?, updated = ? WHERE id = ?",
+                (sent.id, _timestamp(_now()), intent_id),
+            )
+            return sent
+
+    def fail_intent(self, intent_id: int, error: str) -> None:
+        """The platform certainly does not have the post (it refused it): the draft stays a draft."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE publish_intents SET state = 'failed', last_error = ?, updated = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (error, _timestamp(_now()), intent_id),
+            )
+
+    def pending_intents(self, workspace: str | None = None) -> list[PublishIntent]:
+        """Intents that may or may not have reached their platform, oldest first."""
+        with self._read() as db:
+            query = f"SELECT {_INTENT_COLUMNS} FROM publish_intents WHERE state = 'pending'"
+            args: tuple[Any, ...] = ()
+            if workspace is not None:
+                query += " AND workspace = ?"
+                args = (_encode(workspace),)
+            rows = db.execute(query + " ORDER BY id", args).fetchall()
+        return [_intent(row) for row in rows]
+
+    def _select_intent(self, db: sqlite3.Connection, intent_id: int | None) -> PublishIntent:
+        row = db.execute(f"SELECT {_INTENT_COLUMNS} FROM publish_intents WHERE id = ?", (intent_id,)).fetchone()
+        if row is None:
+            raise StorageError(self.path, f"There is no publishing record {intent_id}; this is a bug in Second Look.")
+        return _intent(row)
 
     def sent_posts(self, workspace: str) -> list[SentPost]:
         """The workspace's sent posts, the most recent first."""
