@@ -1,0 +1,148 @@
+"""Exactly-once publishing to a platform: intent first, one key for every attempt, reconcile after a crash.
+
+1. The confirmed post is stored as an intent, with the key every attempt will reuse (a Mastodon
+   Idempotency-Key, a Bluesky record key), before a single byte goes to the platform.
+2. The client sends it, retrying with that same key (and checking the account's recent posts before
+   a retry whose first try may have arrived).
+3. The answer completes the intent: the post is recorded as sent and its draft closed, in one
+   transaction. A refusal fails the intent and the draft stays a draft. An answer that never came
+   leaves the intent pending, and the person is told the post may or may not be out.
+4. At the next start (or the next publish on that account) pending intents are reconciled with the
+   platform before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from checks.workspace import Account
+from desktop.platforms import AuthError, PlatformError, Posted, RejectedError, UnreachableError
+from desktop.platforms.mastodon import MastodonClient
+from desktop.records import OutgoingPost, PublishError, PublishIntent, PublishReceipt, SentPost
+from desktop.storage import StorageError, Store
+
+log = logging.getLogger(__name__)
+
+# Reconciliation looks for the post among those created since the intent, less this much for clocks
+# that disagree between the laptop and the server.
+CLOCK_SLACK = timedelta(minutes=2)
+
+
+class PostingClient(Protocol):
+    """What the publisher needs from a platform client (adapters below wrap the real clients)."""
+
+    platform_name: str
+
+    def new_key(self) -> str: ...
+    def post(self, text: str, key: str) -> Posted: ...
+    def find(self, text: str, key: str, since: datetime) -> Posted | None: ...
+
+
+class MastodonPosting:
+    """A Mastodon account as a :class:`PostingClient`: the key is an Idempotency-Key."""
+
+    platform_name = "Mastodon"
+
+    def __init__(self, client: MastodonClient) -> None:
+        self.client = client
+
+    def new_key(self) -> str:
+        return uuid.uuid4().hex
+
+    def post(self, text: str, key: str) -> Posted:
+        return self.client.post(text, key)
+
+    def find(self, text: str, key: str, since: datetime) -> Posted | None:
+        # Mastodon forgets Idempotency-Keys after a while; the account's own recent posts are the record.
+        return self.client.find_posted(text, since=since - CLOCK_SLACK)
+
+
+class PlatformPublisher:
+    """Publishes one account's posts to its platform exactly once (see the module docstring)."""
+
+    def __init__(self, store: Store, account: Account, client_factory: Callable[[], PostingClient]) -> None:
+        self._store = store
+        self._account = account
+        self._client_factory = client_factory
+
+    def publish(self, post: OutgoingPost) -> PublishReceipt:
+        if post.account_id != self._account.id:
+            raise PublishError(
+                f"The post was not sent: it is for '{post.account_id}', not {self._account.name}. Your draft is kept."
+            )
+        client = self._client_factory()
+        unsettled = self.reconcile(client)
+        if unsettled:
+            raise PublishError(
+                f"An earlier post to {self._account.name} may or may not have gone out, and {client.platform_name} "
+                "cannot be asked right now. Nothing new is sent until that is settled; try again in a moment. "
+                "Your draft is kept."
+            )
+        try:
+            intent = self._store.begin_intent(post, client.new_key())
+        except StorageError as error:
+            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from error
+        return self._send(client, intent)
+
+    def _send(self, client: PostingClient, intent: PublishIntent) -> PublishReceipt:
+        name = client.platform_name
+        try:
+            posted = client.post(intent.post.text, intent.key)
+        except RejectedError as error:
+            self._store.fail_intent(intent.id, str(error))
+            raise PublishError(f"{name} did not accept the post: {error} Your draft is kept.") from None
+        except AuthError as error:
+            self._store.fail_intent(intent.id, str(error))
+            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+        except UnreachableError as error:
+            if not error.maybe_sent:
+                self._store.fail_intent(intent.id, str(error))
+                raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+            self._store.note_attempt(intent.id, str(error))
+            raise PublishError(
+                f"{name} did not confirm the post: {error} It may or may not be out. Second Look will check with "
+                f"{name} before sending anything else to {self._account.name}, at the next start or publish. "
+                "Your draft is kept until then."
+            ) from None
+        except PlatformError as error:
+            self._store.note_attempt(intent.id, str(error))
+            raise PublishError(f"{name} could not be asked to publish: {error} Your draft is kept.") from None
+        sent = self._complete(intent, name, posted)
+        return PublishReceipt(post=sent, location=posted.url or posted.uri or name)
+
+    def _complete(self, intent: PublishIntent, name: str, posted: Posted) -> SentPost:
+        return self._store.complete_intent(intent.id, name, posted.id, posted.url or posted.uri)
+
+    def reconcile(self, client: PostingClient | None = None) -> list[PublishIntent]:
+        """Settle this account's pending intents with the platform; returns those still unsettled.
+
+        Found on the platform: recorded as sent (it went out; the draft closes). Not found: the
+        platform never got it, so it is sent again with the same key, which cannot make a second copy.
+        Platform unreachable: left pending for next time.
+        """
+        pending = [i for i in self._store.pending_intents() if i.post.account_id == self._account.id]
+        if not pending:
+            return []
+        client = client or self._client_factory()
+        unsettled: list[PublishIntent] = []
+        for intent in pending:
+            try:
+                found = client.find(intent.post.text, intent.key, intent.created)
+            except PlatformError as error:
+                log.warning("could not reconcile post %s with %s: %s", intent.id, client.platform_name, error)
+                unsettled.append(intent)
+                continue
+            if found is not None:
+                self._complete(intent, client.platform_name, found)
+                continue
+            try:
+                self._send(client, intent)
+            except PublishError as error:
+                log.warning("resending post %s failed: %s", intent.id, error)
+                if any(i.id == intent.id for i in self._store.pending_intents()):
+                    unsettled.append(intent)
+        return unsettled
