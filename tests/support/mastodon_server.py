@@ -63,13 +63,16 @@ def _executable() -> str | None:
     return str(beside) if beside.exists() else shutil.which("mastodon_mock")
 
 
-@pytest.fixture(scope="session")
-def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+class ServerError(Exception):
+    """The mock server would not start; the message has the end of its log."""
+
+
+@contextlib.contextmanager
+def start_mock_server(folder: Path) -> Iterator[MockServer]:
+    """Run mastodon-mock on a free loopback port until the block ends (tests and bench/ share this)."""
     executable = _executable()
     if executable is None:
-        skip_or_fail("needs mastodon-mock (pip install mastodon-mock): the mastodon_mock command is missing")
-        raise AssertionError("unreachable")
-    folder = tmp_path_factory.mktemp("mastodon_mock")
+        raise FileNotFoundError("needs mastodon-mock (pip install mastodon-mock): the mastodon_mock command is missing")
     config = folder / "mastodon_mock.toml"
     config.write_text(CONFIG, encoding="utf-8")
     port = free_port()
@@ -87,14 +90,14 @@ def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer
             while True:
                 if process.poll() is not None:
                     log_text = (folder / "server.log").read_text(encoding="utf-8", errors="replace")
-                    pytest.fail(f"mastodon_mock exited with {process.returncode}:\n{log_text[-2000:]}")
+                    raise ServerError(f"mastodon_mock exited with {process.returncode}:\n{log_text[-2000:]}")
                 try:
                     if session.get(f"{url}/api/v1/instance", timeout=2).status_code == 200:
                         break
                 except requests.ConnectionError:
                     pass
                 if time.monotonic() > deadline:
-                    pytest.fail("mastodon_mock did not answer within 60 s")
+                    raise ServerError("mastodon_mock did not answer within 60 s")
                 with contextlib.suppress(subprocess.TimeoutExpired):  # still starting: wait a moment, watching it
                     process.wait(timeout=0.1)
         yield MockServer(url=url, port=port)
@@ -105,3 +108,23 @@ def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def statuses_count(url: str) -> int:
+    """How many posts the seeded account has on the server (the account's own counter)."""
+    response = requests.get(
+        f"{url}/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
+    )
+    response.raise_for_status()
+    return int(response.json()["statuses_count"])
+
+
+@pytest.fixture(scope="session")
+def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+    if _executable() is None:
+        skip_or_fail("needs mastodon-mock (pip install mastodon-mock): the mastodon_mock command is missing")
+    try:
+        with start_mock_server(tmp_path_factory.mktemp("mastodon_mock")) as server:
+            yield server
+    except ServerError as error:
+        pytest.fail(str(error))
