@@ -21,6 +21,7 @@ from typing import Protocol
 
 from checks.workspace import Account
 from desktop.platforms import AuthError, PlatformError, Posted, RejectedError, UnreachableError
+from desktop.platforms.bluesky import BlueskyClient
 from desktop.platforms.mastodon import MastodonClient
 from desktop.records import OutgoingPost, PublishError, PublishIntent, PublishReceipt, SentPost
 from desktop.storage import StorageError, Store
@@ -59,6 +60,25 @@ class MastodonPosting:
     def find(self, text: str, key: str, since: datetime) -> Posted | None:
         # Mastodon forgets Idempotency-Keys after a while; the account's own recent posts are the record.
         return self.client.find_posted(text, since=since - CLOCK_SLACK)
+
+
+class BlueskyPosting:
+    """A Bluesky account as a :class:`PostingClient`: the key is the record key the client chooses."""
+
+    platform_name = "Bluesky"
+
+    def __init__(self, client: BlueskyClient) -> None:
+        self.client = client
+
+    def new_key(self) -> str:
+        return self.client.new_record_key()
+
+    def post(self, text: str, key: str) -> Posted:
+        return self.client.post(text, key)
+
+    def find(self, text: str, key: str, since: datetime) -> Posted | None:
+        # The record key names the post exactly: it is either there or was never created.
+        return self.client.find_posted(key)
 
 
 class PlatformPublisher:

@@ -16,11 +16,13 @@ from checks import Workspace
 from checks.workspace import Account
 from desktop.platforms import RETRY_DELAYS
 from desktop.platforms.mastodon import MastodonClient
-from desktop.publishing import MastodonPosting, PlatformPublisher
+from desktop.publishing import BlueskyPosting, MastodonPosting, PlatformPublisher
 from desktop.records import OutgoingPost, PublishError
 from desktop.storage import Store
 from tests.support.fault_proxy import FaultProxy
 from tests.support.mastodon_server import TOKEN, MockServer
+from tests.support.pds_server import Account as PdsAccount
+from tests.support.pds_server import Pds, records, signed_in
 
 WS = "/work/ws"
 
@@ -125,3 +127,33 @@ def test_after_a_crash_a_post_the_server_never_got_is_sent_once(
     assert publisher(store, acme, server.url).reconcile() == []
     assert publisher(store, acme, server.url).reconcile() == []  # nothing left to do the second time
     assert on_server(server) == ["Stored, never sent"]
+
+
+# --- Bluesky: the record key names the post ---
+
+
+def test_bluesky_after_a_crash_the_record_key_settles_it(
+    store: Store, pds: Pds, account: PdsAccount, demo: Workspace
+) -> None:
+    sam = demo.account("sam")
+
+    def client() -> BlueskyPosting:
+        return BlueskyPosting(signed_in(pds.url, account))
+
+    publisher_for_sam = PlatformPublisher(store, sam, client)
+    # Crash 1: the intent was stored and the post created, but the answer was never recorded.
+    draft = store.save_draft(None, WS, "sam", "Made it before the crash")
+    first = store.begin_intent(
+        OutgoingPost(WS, "sam", "Made it before the crash", draft_id=draft.id), client().new_key()
+    )
+    client().post("Made it before the crash", first.key)
+    # Crash 2: the intent was stored, nothing was sent.
+    store.begin_intent(OutgoingPost(WS, "sam", "Never left the laptop"), client().new_key())
+
+    assert publisher_for_sam.reconcile() == []
+    receipt = publisher_for_sam.publish(OutgoingPost(WS, "sam", "A new post after the restart"))
+
+    texts = sorted(r["value"]["text"] for r in records(pds, account))
+    assert texts == ["A new post after the restart", "Made it before the crash", "Never left the laptop"]
+    assert receipt.location.startswith("https://bsky.app/profile/") and receipt.post.remote_id
+    assert store.pending_intents() == [] and store.list_drafts(WS) == []
