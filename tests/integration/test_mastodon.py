@@ -28,14 +28,6 @@ from tests.support.mastodon_server import TOKEN, MockServer, free_port
 
 
 @pytest.fixture
-def server(mock_server: MockServer) -> MockServer:
-    """The server, back at its seed: no statuses, no faults."""
-    response = requests.post(f"{mock_server.url}/api/v1/_mock/reset", timeout=10)
-    assert response.status_code == 200, response.text
-    return mock_server
-
-
-@pytest.fixture
 def sleeps() -> list[float]:
     """Backoff delays the client asked for, recorded instead of slept."""
     return []
@@ -45,12 +37,6 @@ def sleeps() -> list[float]:
 def client(server: MockServer, sleeps: list[float]) -> Iterator[MastodonClient]:
     with MastodonClient(server.url, TOKEN, sleep=sleeps.append) as mastodon:
         yield mastodon
-
-
-@pytest.fixture
-def proxy(server: MockServer) -> Iterator[FaultProxy]:
-    with FaultProxy(server.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

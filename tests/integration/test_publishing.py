@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from checks import Workspace
 from checks.workspace import Account
@@ -28,22 +27,9 @@ WS = "/work/ws"
 
 
 @pytest.fixture
-def server(mock_server: MockServer) -> MockServer:
-    response = requests.post(f"{mock_server.url}/api/v1/_mock/reset", timeout=10)
-    assert response.status_code == 200, response.text
-    return mock_server
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "db") as opened:
         yield opened
-
-
-@pytest.fixture
-def proxy(server: MockServer) -> Iterator[FaultProxy]:
-    with FaultProxy(server.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

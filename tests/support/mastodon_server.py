@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from tests.conftest import skip_or_fail
+from tests.support.fault_proxy import FaultProxy
 
 TOKEN = "secondlook-test-token-7f3a9c"  # a mock server's seeded token, not a credential
 FOLLOWER_TOKEN = "follower-test-token-91b2"
@@ -128,3 +129,18 @@ def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer
             yield server
     except ServerError as error:
         pytest.fail(str(error))
+
+
+@pytest.fixture
+def server(mock_server: MockServer) -> MockServer:
+    """The server, back at its seed: no statuses, no faults."""
+    response = requests.post(f"{mock_server.url}/api/v1/_mock/reset", timeout=10)
+    assert response.status_code == 200, response.text
+    return mock_server
+
+
+@pytest.fixture
+def proxy(server: MockServer) -> Iterator[FaultProxy]:
+    """A fault-injecting proxy in front of the (reset) server."""
+    with FaultProxy(server.url) as fault_proxy:
+        yield fault_proxy
