@@ -30,6 +30,7 @@ from urllib.parse import quote, urlsplit
 import regex
 import requests
 
+from checks.platform import measure
 from desktop.platforms import (
     RETRY_DELAYS,
     TRANSIENT_ERRORS,
@@ -47,7 +48,6 @@ from desktop.platforms.facets import facets
 
 __all__ = [
     "DEFAULT_SERVICE",
-    "MAX_GRAPHEMES",
     "POST_COLLECTION",
     "BlueskyClient",
     "SessionTokens",
@@ -61,7 +61,6 @@ T = TypeVar("T")
 DEFAULT_SERVICE: Final = "https://bsky.social"
 POST_COLLECTION: Final = "app.bsky.feed.post"
 PROFILE_COLLECTION: Final = "app.bsky.actor.profile"
-MAX_GRAPHEMES: Final = 300
 WEB_APP: Final = "https://bsky.app"
 USER_AGENT: Final = "SecondLook/0.1 (+desktop)"
 
@@ -119,10 +118,6 @@ class SessionTokens:
     refresh_jwt: str = field(repr=False)
     did: str
     handle: str
-
-
-def _graphemes(text: str) -> int:
-    return len(regex.findall(r"\X", text))
 
 
 def _now_iso() -> str:
@@ -393,9 +388,10 @@ class BlueskyClient:
         if isinstance(result, Posted):
             return result
         if result.status_code == 400 and _is_too_long(result):
+            length = measure(text, "bluesky")  # the composer's counter: the same count, the same limit
             raise RejectedError(
-                f"Bluesky allows {MAX_GRAPHEMES} graphemes (characters as you see them); this post has "
-                f"{_graphemes(text)}. Shorten it and try again.",
+                f"Bluesky allows {length.limit} graphemes (characters as you see them); this post has "
+                f"{length.used}. Shorten it and try again.",
                 status=400,
                 server_text=self._server_text(result),
             )
