@@ -38,6 +38,10 @@ class PublishGate:
     override_allowed: bool
     handle_required: bool
     undo_seconds: int
+    # Set when the account itself may not publish (its platform handle is not the configured one, its
+    # credentials were refused): no reason, acknowledgement or typed handle gets past it.
+    blocked_reason: str | None = None
+    to_outbox: bool = False  # the account is not connected: the post stays on this laptop
 
     @property
     def needs_override(self) -> bool:
@@ -47,6 +51,13 @@ class PublishGate:
     def question(self) -> str:
         """ "Post publicly as Acme Outdoor, @acme@mastodon.social, to 48,000 followers on Mastodon?"."""
         a = self.account
+        if self.to_outbox and a.platform != "outbox":
+            return (
+                f"Post as {a.name}, {a.handle}, to the local outbox? The account is not connected to "
+                f"{a.platform_name}, so nothing leaves this laptop."
+            )
+        if a.platform == "outbox":
+            return f"Post as {a.name}, {a.handle}, to the local outbox?"
         if a.platform == "webhook":
             return f"Post as {a.name}, {a.handle}, to {a.platform_name}?"
         audience = f"{a.audience:,} followers" if a.audience else "its followers"
@@ -54,6 +65,8 @@ class PublishGate:
 
     def problems(self, attempt: Attempt) -> list[str]:
         """What still stands between ``attempt`` and publishing, in plain words; empty means go."""
+        if self.blocked_reason:
+            return [self.blocked_reason]
         out: list[str] = []
         if self.blocking and not self.override_allowed:
             count = _count(len(self.blocking), "finding")
@@ -73,8 +86,19 @@ class PublishGate:
         return not self.problems(attempt)
 
 
-def gate_for(report: Report, account: Account, policy: Policy) -> PublishGate:
-    """The gate for ``report`` (checked on ``account``), under the workspace ``policy``."""
+def gate_for(
+    report: Report,
+    account: Account,
+    policy: Policy,
+    *,
+    blocked_reason: str | None = None,
+    to_outbox: bool = False,
+) -> PublishGate:
+    """The gate for ``report`` (checked on ``account``), under the workspace ``policy``.
+
+    ``blocked_reason``: why the account may not publish at all (from the app's account status).
+    ``to_outbox``: the account is not connected, so the question says the post stays on this laptop.
+    """
     rules = policy.for_account(account.id)
     # Second-person review is not in this release: a finding the policy sends to review is held
     # back like a blocking one (published only through a recorded override), never waved through.
@@ -95,6 +119,8 @@ def gate_for(report: Report, account: Account, policy: Policy) -> PublishGate:
         override_allowed=rules.allow_override,
         handle_required=handle_required,
         undo_seconds=rules.undo_seconds,
+        blocked_reason=blocked_reason,
+        to_outbox=to_outbox,
     )
 
 

@@ -19,12 +19,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import regex
 
 from checks.registry import CheckContext, Hit, register
 from checks.resources import read_resource_text
 from checks.text_scan import anchors, scheme_links, trim_trailing
+from checks.workspace import Account
 
 # --- platform.length -----------------------------------------------------------------------------
 
@@ -157,17 +159,26 @@ def _pieces(text: str, platform: str) -> Iterator[_Piece]:
     yield from _graphemes(text, position, len(text), platform)
 
 
-def measure(text: str, platform: str) -> Measure:
+def measure(text: str, platform: str, limit: int | None = None) -> Measure:
     """How long ``text`` is on ``platform``, counted the way the platform counts it.
 
-    ``platform`` is an account platform id (mastodon, bluesky, x, linkedin, webhook, outbox).
+    ``platform`` is an account platform id (mastodon, bluesky, x, linkedin, webhook, outbox). ``limit``
+    replaces the platform's usual limit when its server publishes its own (a Mastodon instance's
+    ``max_characters``).
     """
-    rules = _RULES.get(platform)
+    rules = _rules(platform, limit)
     if rules is None:
         return Measure(len(text), None)
     if platform == "x":
         text = unicodedata.normalize("NFC", text)
     return Measure(sum(p.total for p in _pieces(text, platform)) // rules.scale, rules.limit)
+
+
+def _rules(platform: str, limit: int | None) -> _Rules | None:
+    rules = _RULES.get(platform)
+    if rules is None or limit is None or limit <= 0:
+        return rules
+    return _Rules(limit, rules.scale, rules.note)
 
 
 def _overflow_start(text: str, platform: str, rules: _Rules) -> int:
@@ -191,13 +202,13 @@ def _might_be_over(text: str, platform: str, rules: _Rules) -> bool:
 @register("platform.length", summary="Longer than the platform allows (Mastodon 500, Bluesky 300, X 280 weighted)")
 def length(ctx: CheckContext) -> Iterator[Hit]:
     platform = ctx.account.platform
-    rules = _RULES.get(platform)
+    rules = _rules(platform, ctx.account.char_limit)
     # Count what the platform will receive (the original, joiners and all); point at the overflow
     # in the normalised text, which is NFKC and so NFC too, as X's counting wants.
     typed = ctx.original or ctx.text
     if rules is None or not _might_be_over(typed, platform, rules):
         return
-    counted = measure(typed, platform)
+    counted = measure(typed, platform, rules.limit)
     if not counted.over:
         return
     start = min(_overflow_start(typed, platform, rules), len(typed) - 1)
@@ -206,10 +217,19 @@ def length(ctx: CheckContext) -> Iterator[Hit]:
     yield Hit(
         start,
         len(typed),
-        f"{counted.over:,} {noun} over {ctx.account.platform_name}'s {rules.limit:,}-character limit "
+        f"{counted.over:,} {noun} over {_whose_limit(ctx.account)} {rules.limit:,}-character limit "
         f"({counted.used:,} counted; {rules.note}). {shorten}: the highlighted part will not fit.",
         in_original=True,
     )
+
+
+def _whose_limit(account: Account) -> str:
+    """ "Mastodon's", or "this server's" when the account's own server set the limit."""
+    default = _RULES.get(account.platform)
+    if account.char_limit and default is not None and account.char_limit != default.limit:
+        host = urlsplit(account.server).netloc if account.server and "://" in account.server else account.server
+        return f"{host}'s" if host else "the server's"
+    return f"{account.platform_name}'s"
 
 
 # --- platform.vocabulary -------------------------------------------------------------------------

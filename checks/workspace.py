@@ -42,6 +42,9 @@ class Account:
     colour: str | None = None
     server: str | None = None  # Mastodon instance, Bluesky PDS, webhook kind...
     voice_samples: Path | None = None  # the account's past posts, for the fit check
+    # The platform's own length limit, as its server publishes it (Mastodon instances set their own).
+    # Not read from accounts.toml: the app fills it in from the verified connection.
+    char_limit: int | None = None
 
     @property
     def is_organisation(self) -> bool:

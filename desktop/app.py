@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from checks import Checker, Workspace, demo_workspace_path, load_workspace
 from checks.errors import ConfigError
-from desktop.publishers import publisher_for
+from desktop.accounts import AccountManager
+from desktop.secrets import install_log_redaction
 from desktop.settings import data_dir, load_state, save_state
 from desktop.storage import StorageError, Store
 
@@ -68,15 +69,22 @@ def choose_workspace(requested: Path | None) -> tuple[Workspace, str | None]:
 
 
 def services_for(workspace: Workspace, store: Store) -> Services:
-    """What the window needs: the store, the outbox publisher, checkers with and without the model."""
+    """What the window needs: the store, the accounts (and their publishers), checkers with and without the model.
+
+    The checkers see the workspace as the platforms last described it (a Mastodon instance's own
+    character limit, the follower counts), so the counter and the checks agree with the platform.
+    """
     from ui.composer_window import Services
 
+    accounts = AccountManager(store, workspace)
+    current = accounts.current_workspace()
     return Services(
         store=store,
-        publisher_for=lambda account: publisher_for(account, store),
-        checker=Checker(workspace),
-        rules_checker=Checker(workspace, use_model=False),
+        publisher_for=accounts.publisher_for,
+        checker=Checker(current),
+        rules_checker=Checker(current, use_model=False),
         policy_document=read_policy_document(workspace.path),
+        accounts=accounts,
     )
 
 
@@ -114,6 +122,7 @@ def run(
     from ui.composer_window import ComposerWindow
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()  # a secret that slips into a log message is printed as [secret]
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Second Look")
     app.setOrganizationName("Second Look")
@@ -130,7 +139,8 @@ def run(
         return 1
 
     folder = str(workspace.path.resolve()) if workspace.path is not None else "(built-in)"
-    window = ComposerWindow(workspace, folder, services_for(workspace, store))
+    services = services_for(workspace, store)
+    window = ComposerWindow(services.checker.workspace, folder, services)
     window.show()
     if problem:
         QMessageBox.warning(window, "Second Look", problem)

@@ -1,8 +1,8 @@
-"""Sending a confirmed post. In this release every post goes to the local outbox.
+"""The local outbox: where the posts of accounts that are not connected to their platform go.
 
-The outbox is the honest stand-in for real publishing: the post is recorded in the drafts database and
-listed in the Sent view, and the receipt says plainly that it went nowhere else. Mastodon, Bluesky and
-the other platforms get their own publishers once account credentials live in the OS keyring.
+The outbox is the honest stand-in for publishing: the post is recorded in the drafts database and
+listed in the Sent view, and the receipt says plainly that it went nowhere else. Connected accounts
+publish through ``desktop.accounts.AccountManager.publisher_for`` instead.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class OutboxPublisher:
         """Where posts go, in words for the person."""
         if self._account is None or self._account.platform == OUTBOX:
             return "the local outbox"
-        return f"the local outbox ({self._account.platform_name} publishing arrives with accounts in the keyring)"
+        return f"the local outbox (not connected to {self._account.platform_name})"
 
     def publish(self, post: OutgoingPost) -> PublishReceipt:
         if self._account is not None and post.account_id != self._account.id:
@@ -46,9 +46,5 @@ class OutboxPublisher:
 
 
 def publisher_for(account: Account, store: Store) -> Publisher:
-    """The publisher for ``account``.
-
-    In this release that is always the outbox, whatever the account's platform: real platform
-    publishers (Mastodon, Bluesky, X, ...) come later, with credentials kept in the OS keyring.
-    """
+    """The outbox publisher for ``account`` (an account with no connection on this laptop)."""
     return OutboxPublisher(store, account)

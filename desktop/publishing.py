@@ -23,7 +23,8 @@ from checks.workspace import Account
 from desktop.platforms import AuthError, PlatformError, Posted, RejectedError, UnreachableError
 from desktop.platforms.bluesky import BlueskyClient
 from desktop.platforms.mastodon import MastodonClient
-from desktop.records import OutgoingPost, PublishError, PublishIntent, PublishReceipt, SentPost
+from desktop.platforms.webhook import WebhookClient
+from desktop.records import WEBHOOK_KINDS, OutgoingPost, PublishError, PublishIntent, PublishReceipt, SentPost
 from desktop.storage import StorageError, Store
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,14 @@ CLOCK_SLACK = timedelta(minutes=2)
 
 
 class PostingClient(Protocol):
-    """What the publisher needs from a platform client (adapters below wrap the real clients)."""
+    """What the publisher needs from a platform client (adapters below wrap the real clients).
+
+    ``reconcilable`` is False for a platform that cannot be asked whether it has a post (a team
+    channel's webhook): there a post whose answer never came is never sent again automatically.
+    """
 
     platform_name: str
+    reconcilable: bool
 
     def new_key(self) -> str: ...
     def post(self, text: str, key: str) -> Posted: ...
@@ -47,6 +53,7 @@ class MastodonPosting:
     """A Mastodon account as a :class:`PostingClient`: the key is an Idempotency-Key."""
 
     platform_name = "Mastodon"
+    reconcilable = True
 
     def __init__(self, client: MastodonClient) -> None:
         self.client = client
@@ -66,6 +73,7 @@ class BlueskyPosting:
     """A Bluesky account as a :class:`PostingClient`: the key is the record key the client chooses."""
 
     platform_name = "Bluesky"
+    reconcilable = True
 
     def __init__(self, client: BlueskyClient) -> None:
         self.client = client
@@ -79,6 +87,25 @@ class BlueskyPosting:
     def find(self, text: str, key: str, since: datetime) -> Posted | None:
         # The record key names the post exactly: it is either there or was never created.
         return self.client.find_posted(key)
+
+
+class WebhookPosting:
+    """A team channel's webhook as a :class:`PostingClient`: at most once, since it cannot be asked afterwards."""
+
+    reconcilable = False
+
+    def __init__(self, client: WebhookClient) -> None:
+        self.client = client
+        self.platform_name = WEBHOOK_KINDS.get(client.kind, "the team channel")
+
+    def new_key(self) -> str:
+        return uuid.uuid4().hex  # local only: webhooks take no idempotency key
+
+    def post(self, text: str, key: str) -> Posted:
+        return self.client.post(text)
+
+    def find(self, text: str, key: str, since: datetime) -> Posted | None:
+        raise PlatformError(f"{self.platform_name} cannot be asked whether it received a message.")
 
 
 class PlatformPublisher:
@@ -122,6 +149,13 @@ class PlatformPublisher:
             if not error.maybe_sent:
                 self._store.fail_intent(intent.id, str(error))
                 raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+            if not client.reconcilable:
+                # Sending again could post it twice, and the channel cannot be asked: the person looks.
+                self._store.fail_intent(intent.id, f"unconfirmed: {error}")
+                raise PublishError(
+                    f"{name} did not confirm the message: {error} It may have arrived. Look in the channel before "
+                    "publishing again: Second Look will not resend it on its own. Your draft is kept."
+                ) from None
             self._store.note_attempt(intent.id, str(error))
             raise PublishError(
                 f"{name} did not confirm the post: {error} It may or may not be out. Second Look will check with "

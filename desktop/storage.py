@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from desktop.records import Draft, DraftStore, OutgoingPost, PublishIntent, SentPost
+from desktop.records import Connection, Draft, DraftStore, OutgoingPost, PublishIntent, SentPost
 
 # Migration N (1-based) brings the schema from user_version N-1 to N. Append, never edit a released one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -78,12 +78,42 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sent_posts ADD COLUMN remote_id TEXT",
         "ALTER TABLE sent_posts ADD COLUMN url TEXT",
     ),
+    (
+        # How this laptop reaches each account, and who the platform last said it is. Keyed by the
+        # account id, as the keyring entries are: every workspace naming that id uses the same credentials,
+        # and the handle check stops a workspace whose "acme" is someone else.
+        """CREATE TABLE connections (
+            account_id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            server TEXT NOT NULL,
+            login TEXT,
+            display_name TEXT,
+            handle TEXT,
+            avatar_url TEXT,
+            avatar_path TEXT,
+            followers INTEGER,
+            profile_url TEXT,
+            max_characters INTEGER,
+            verified_at TEXT,
+            problem TEXT,
+            problem_kind TEXT
+        )""",
+        # A deleted post stays on record: who removed it from the platform, when, and why.
+        "ALTER TABLE sent_posts ADD COLUMN deleted_at TEXT",
+        "ALTER TABLE sent_posts ADD COLUMN deleted_by TEXT",
+        "ALTER TABLE sent_posts ADD COLUMN delete_reason TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _DRAFT_COLUMNS = "id, workspace, account_id, text, created, updated"
 _SENT_COLUMNS = (
-    "id, workspace, account_id, text, sent_at, destination, override_reason, acknowledged, overridden, remote_id, url"
+    "id, workspace, account_id, text, sent_at, destination, override_reason, acknowledged, overridden, remote_id, url, "
+    "deleted_at, deleted_by, delete_reason"
+)
+_CONNECTION_COLUMNS = (
+    "account_id, platform, server, login, display_name, handle, avatar_url, avatar_path, followers, profile_url, "
+    "max_characters, verified_at, problem, problem_kind"
 )
 _INTENT_COLUMNS = (
     "id, workspace, account_id, text, draft_id, override_reason, acknowledged, overridden, key, state, attempts, "
@@ -164,6 +194,28 @@ def _sent(row: Sequence[Any]) -> SentPost:
         overridden=_decode_list(row[8]),
         remote_id=row[9],
         url=row[10],
+        deleted_at=None if row[11] is None else _moment(row[11]),
+        deleted_by=None if row[12] is None else _decode(row[12]),
+        delete_reason=None if row[13] is None else _decode(row[13]),
+    )
+
+
+def _connection(row: Sequence[Any]) -> Connection:
+    return Connection(
+        account_id=row[0],
+        platform=row[1],
+        server=row[2],
+        login=row[3],
+        display_name=None if row[4] is None else _decode(row[4]),
+        handle=None if row[5] is None else _decode(row[5]),
+        avatar_url=row[6],
+        avatar_path=row[7],
+        followers=row[8],
+        profile_url=row[9],
+        max_characters=row[10],
+        verified_at=None if row[11] is None else _moment(row[11]),
+        problem=None if row[12] is None else _decode(row[12]),
+        problem_kind=row[13],
     )
 
 
@@ -523,6 +575,70 @@ class Store:
         if row is None:
             raise StorageError(self.path, f"There is no publishing record {intent_id}; this is a bug in Second Look.")
         return _intent(row)
+
+    def sent_post(self, sent_id: int) -> SentPost | None:
+        with self._read() as db:
+            row = db.execute(f"SELECT {_SENT_COLUMNS} FROM sent_posts WHERE id = ?", (sent_id,)).fetchone()
+        return None if row is None else _sent(row)
+
+    def mark_deleted(self, sent_id: int, by: str, reason: str) -> SentPost:
+        """Record that the post was removed from its platform. The record itself is never deleted.
+
+        Marking it twice keeps the first who, when and why."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sent_posts SET deleted_at = ?, deleted_by = ?, delete_reason = ? "
+                "WHERE id = ? AND deleted_at IS NULL",
+                (_timestamp(_now()), _encode(by), _encode(reason), sent_id),
+            )
+            row = db.execute(f"SELECT {_SENT_COLUMNS} FROM sent_posts WHERE id = ?", (sent_id,)).fetchone()
+        if row is None:
+            raise StorageError(self.path, f"There is no sent post {sent_id}; this is a bug in Second Look.")
+        return _sent(row)
+
+    # -- connections ----------------------------------------------------------------------------------
+
+    def save_connection(self, connection: Connection) -> None:
+        """Insert or replace how this laptop reaches ``connection.account_id`` (never its credentials)."""
+        c = connection
+        with self._write() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO connections ({_CONNECTION_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    c.account_id,
+                    c.platform,
+                    c.server,
+                    c.login,
+                    None if c.display_name is None else _encode(c.display_name),
+                    None if c.handle is None else _encode(c.handle),
+                    c.avatar_url,
+                    c.avatar_path,
+                    c.followers,
+                    c.profile_url,
+                    c.max_characters,
+                    None if c.verified_at is None else _timestamp(c.verified_at),
+                    None if c.problem is None else _encode(c.problem),
+                    c.problem_kind,
+                ),
+            )
+
+    def connection(self, account_id: str) -> Connection | None:
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT {_CONNECTION_COLUMNS} FROM connections WHERE account_id = ?", (account_id,)
+            ).fetchone()
+        return None if row is None else _connection(row)
+
+    def connections(self) -> list[Connection]:
+        with self._read() as db:
+            rows = db.execute(f"SELECT {_CONNECTION_COLUMNS} FROM connections ORDER BY account_id").fetchall()
+        return [_connection(row) for row in rows]
+
+    def delete_connection(self, account_id: str) -> bool:
+        """Forget how to reach the account; True if there was a connection. Its posts and records stay."""
+        with self._write() as db:
+            return db.execute("DELETE FROM connections WHERE account_id = ?", (account_id,)).rowcount > 0
 
     def sent_posts(self, workspace: str) -> list[SentPost]:
         """The workspace's sent posts, the most recent first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractAnimation, QEasingCurve, QRectF, Qt, QVariantAnimation, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from checks.workspace import Account
+from desktop.records import (
+    MISMATCH,
+    NOT_CONNECTED,
+    SIGNED_OUT,
+    UNVERIFIED,
+    VERIFIED,
+    WEBHOOK_KINDS,
+    AccountStatus,
+    Connection,
+)
 from ui.style import (
     KIND_BADGES,
     account_colour,
@@ -34,6 +44,15 @@ KIND_WORDING: dict[str, str] = {
     "personal": "Your personal account",
 }
 
+# Platform names as a note says them ("✓ Verified on Mastodon"); team channels by their kind (Slack...).
+_PLATFORM_TITLES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X", "linkedin": "LinkedIn"}
+# A blocked account's warning carries its own light background, so it reads on every account colour.
+WARNING_TEXT = "#B71C1C"
+WARNING_BACKGROUND = "#FFEBEE"
+_WARNING_STYLE = (
+    f"color: {WARNING_TEXT}; background: {WARNING_BACKGROUND}; border: 1px solid {WARNING_TEXT}; "
+    "border-radius: 4px; padding: 2px 6px;"
+)
 _FLASH_COLOUR = "#FFD54F"  # a warm yellow that stands out against every account colour
 _FLASH_MS = 1200
 _BORDER = 3
@@ -47,6 +66,7 @@ class _Avatar(QLabel):
         super().__init__(parent)
         self._fill = "#888888"
         self._ring = "#FFFFFF"
+        self._picture: QPixmap | None = None
         self.setFixedSize(48, 48)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = self.font()
@@ -58,12 +78,45 @@ class _Avatar(QLabel):
         self._fill, self._ring = fill, ring
         self.update()
 
+    def set_picture(self, picture: QPixmap | None) -> None:
+        """The account's picture, shown in the circle instead of the initials (None: the initials)."""
+        if picture is not None and not picture.isNull():
+            size = self.size() * self.devicePixelRatioF()
+            picture = picture.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
+            )
+            picture.setDevicePixelRatio(self.devicePixelRatioF())
+            self._picture = picture
+        else:
+            self._picture = None
+        self.update()
+
+    def has_picture(self) -> bool:
+        return self._picture is not None
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        circle = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        if self._picture is not None:
+            path = QPainterPath()
+            path.addEllipse(circle)
+            painter.save()
+            painter.setClipPath(path)
+            # Centred: a picture that is not square loses its edges, not its middle.
+            width = self._picture.width() / self._picture.devicePixelRatio()
+            height = self._picture.height() / self._picture.devicePixelRatio()
+            target = QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
+            painter.drawPixmap(target, self._picture, QRectF(self._picture.rect()))
+            painter.restore()
+            painter.setPen(QPen(QColor(self._ring), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(circle)
+            painter.end()
+            return
         painter.setPen(QPen(QColor(self._ring), 2))
         painter.setBrush(QColor(self._fill))
-        painter.drawEllipse(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5))
+        painter.drawEllipse(circle)
         painter.setPen(QColor(contrast_text(self._fill)))
         painter.setFont(self.font())
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.text())
@@ -78,6 +131,10 @@ class AccountBanner(QWidget):
     each other at a glance. The banner never changes account by itself: choosing from "Switch
     account…" only asks, and the window answers with :meth:`set_account`. A change of account
     flashes the banner and updates its accessible description ("Now posting as ...").
+
+    :meth:`set_status` adds what the platform says: a verified account shows the platform's own name,
+    handle, followers and picture with "✓ Verified on ..."; a blocked one (handle mismatch, signed out)
+    a red warning line with the reason; one that is not connected a quiet "Local outbox" note.
 
     Signals:
         account_change_requested(str): the id of the account the person chose from the switch menu
@@ -95,6 +152,9 @@ class AccountBanner(QWidget):
         self._border_style = Qt.PenStyle.SolidLine
         self._text = contrast_text(self._background)
         self._flash = 0.0
+        self._status: AccountStatus | None = None
+        self._picture: QPixmap | None = None
+        self._announce = "Posting as"
 
         self.setAccessibleName("Posting account")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -131,7 +191,19 @@ class AccountBanner(QWidget):
         self._handle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._audience = QLabel(self)
         self._audience.setAccessibleName("Audience")
-        for label in (self._wording, self._name, self._badge, self._handle, self._audience):
+        self._note = QLabel(self)
+        self._note.setAccessibleName("Connection")
+        self._warning = QLabel(self)
+        self._warning.setObjectName("blockWarning")
+        self._warning.setAccessibleName("Publishing blocked")
+        self._warning.setWordWrap(True)
+        self._warning.setStyleSheet(_WARNING_STYLE)
+        self._warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        warning_font = self._warning.font()
+        warning_font.setBold(True)
+        self._warning.setFont(warning_font)
+        self._warning.hide()
+        for label in (self._wording, self._name, self._badge, self._handle, self._audience, self._note, self._warning):
             label.setTextFormat(Qt.TextFormat.PlainText)  # names and handles are data, never markup
 
     def _build_switch(self) -> None:
@@ -156,12 +228,14 @@ class AccountBanner(QWidget):
         detail_row.setSpacing(16)
         detail_row.addWidget(self._handle)
         detail_row.addWidget(self._audience)
+        detail_row.addWidget(self._note)
         detail_row.addStretch(1)
         text_column = QVBoxLayout()
         text_column.setSpacing(2)
         text_column.addWidget(self._wording)
         text_column.addLayout(name_row)
         text_column.addLayout(detail_row)
+        text_column.addWidget(self._warning)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(14, 10, 14, 10)
         outer.setSpacing(12)
@@ -186,24 +260,61 @@ class AccountBanner(QWidget):
     def set_account(self, account: Account, accounts: Sequence[Account]) -> None:
         """Show ``account`` as the one about to speak; ``accounts`` fill the switch menu.
 
-        A change from a different account flashes the banner; the first account shown does not.
+        A change from a different account flashes the banner; the first account shown does not. The
+        connection status is reset: the caller sets the new account's with :meth:`set_status`.
         """
         changed = self._account is not None and self._account.id != account.id
         self._account = account
         self._accounts = tuple(accounts)
+        self._status = None
+        self._picture = None
+        self._announce = "Now posting as" if changed else "Posting as"
         self._apply_look(account)
+        self._apply_status()
         self._rebuild_menu()
-        summary = account.describe()
         if changed:
-            self.setAccessibleDescription(f"Now posting as {summary}")
             self._animation.stop()
             self._animation.start()
-        else:
-            self.setAccessibleDescription(f"Posting as {summary}")
-        self._switch.setAccessibleDescription(f"Currently posting as {account.name} ({account.handle})")
+
+    def set_status(self, status: AccountStatus | None, avatar: bytes | None = None) -> None:
+        """What the platform says about the account shown: its verified identity, or why publishing is blocked.
+
+        ``avatar`` is the account's picture (PNG or JPEG bytes, read off the GUI thread by the caller); it
+        replaces the initials when it decodes and the identity is the platform's. A status for another
+        account than the one shown (a late answer after a switch) is ignored.
+        """
+        if status is not None and (self._account is None or status.account_id != self._account.id):
+            return
+        self._status = status
+        picture = QPixmap()
+        self._picture = picture if avatar and picture.loadFromData(avatar) and not picture.isNull() else None
+        if self._account is not None:
+            self._apply_look(self._account)
+            self._apply_status()
 
     def account(self) -> Account | None:
         return self._account
+
+    def status(self) -> AccountStatus | None:
+        return self._status
+
+    def status_text(self) -> str:
+        """The connection note: "✓ Verified on Mastodon", "Not verified yet", "Local outbox: ..."."""
+        return self._note.text()
+
+    def status_tooltip(self) -> str:
+        return self._note.toolTip()
+
+    def warning_text(self) -> str:
+        """Why publishing to the account is blocked ("" when it is not)."""
+        return self._warning.text()
+
+    def warning_visible(self) -> bool:
+        return not self._warning.isHidden()
+
+    def has_avatar(self) -> bool:
+        """True when the account's picture is shown instead of its initials."""
+        return self._avatar.has_picture()
 
     def title_text(self) -> str:
         return self._name.text()
@@ -254,6 +365,11 @@ class AccountBanner(QWidget):
         self._audience.setText("")
         self._avatar.setText("?")
         self._avatar.set_colours("#888888", "#FFFFFF")
+        self._avatar.set_picture(None)
+        self._note.setText("")
+        self._note.hide()
+        self._warning.setText("")
+        self._warning.hide()
         self._switch.setEnabled(False)
         self.setAccessibleDescription("No account chosen")
         self._restyle_labels()
@@ -283,13 +399,64 @@ class AccountBanner(QWidget):
         self._audience.setText(followers(account.audience))
         self._avatar.setText(initials(account.name))
         self._avatar.set_colours(colour, avatar_ring)
+        self._avatar.set_picture(None)
+        self._avatar.setAccessibleName("Account initials")
         self._switch.setEnabled(True)
         self._restyle_labels()
         self.update()
 
+    def _apply_status(self) -> None:
+        """Overlays the connection status on the configured look, and says it to screen readers."""
+        account = self._account
+        if account is None:
+            return
+        status = self._status
+        connection = status.connection if status is not None else None
+        where = _platform_title(account.platform, connection.server if connection is not None else None)
+        identity = account.describe()
+        if (
+            status is not None
+            and status.state in (VERIFIED, UNVERIFIED)
+            and connection is not None
+            and (connection.display_name or connection.handle)
+        ):
+            identity = self._show_identity(account, connection, where)
+        note, tooltip, warning = _status_lines(account, status, where)
+        self._note.setText(note)
+        self._note.setToolTip(tooltip)
+        self._note.setAccessibleDescription(tooltip)
+        self._note.setVisible(bool(note))
+        self._warning.setText(warning)
+        self._warning.setAccessibleDescription(warning)
+        self._warning.setVisible(bool(warning))
+
+        spoken = f"{self._announce} {identity}."
+        if warning:
+            spoken += f" {warning.removeprefix('⚠ ')}"
+        elif note:
+            spoken += f" {note.removeprefix('✓ ')}."
+        self.setAccessibleDescription(spoken)
+        self._switch.setAccessibleDescription(f"Currently posting as {self._name.text()} ({account.handle})")
+        self.updateGeometry()
+
+    def _show_identity(self, account: Account, connection: Connection, where: str) -> str:
+        """Shows the platform's own answer (who the credentials speak for); returns it as one sentence."""
+        name = connection.display_name or account.name
+        handle = connection.handle or account.handle
+        audience = followers(connection.followers if connection.followers is not None else account.audience)
+        self._name.setText(name)
+        self._name.setToolTip(f"Configured as {account.name} ({account.handle}); {where} says {name} ({handle})")
+        self._handle.setText(f"{handle}  ·  {account.platform_name}")
+        self._audience.setText(audience)
+        self._avatar.setText(initials(name))
+        if self._picture is not None:
+            self._avatar.set_picture(self._picture)
+            self._avatar.setAccessibleName(f"Picture of {name}")
+        return f"{name} ({handle}), {account.kind} account on {account.platform_name}, {audience}"
+
     def _restyle_labels(self) -> None:
         text = self._text
-        for label in (self._wording, self._name, self._handle, self._audience):
+        for label in (self._wording, self._name, self._handle, self._audience, self._note):
             label.setStyleSheet(f"color: {text}; background: transparent;")
         # The badge inverts the band's colours so the kind reads as a label, not as more text.
         self._badge.setStyleSheet(
@@ -344,3 +511,25 @@ class AccountBanner(QWidget):
         self._sync_checks()
         if self._account is None or account_id != self._account.id:
             self.account_change_requested.emit(account_id)
+
+
+def _platform_title(platform: str, server: str | None) -> str:
+    """``"Mastodon"``; a team channel by its kind (``"Slack"``) when known."""
+    if platform == "webhook":
+        return WEBHOOK_KINDS.get(server or "", "a team channel")
+    return _PLATFORM_TITLES.get(platform, platform)
+
+
+def _status_lines(account: Account, status: AccountStatus | None, where: str) -> tuple[str, str, str]:
+    """(note, its tooltip, warning) for ``status``: the quiet line beside the audience and the red one below."""
+    if status is not None and (status.blocked_reason or status.state in (MISMATCH, SIGNED_OUT)):
+        return "", "", f"⚠ {status.blocked_reason or status.detail}"
+    if status is None or status.state == NOT_CONNECTED:
+        note = "Local outbox" if account.platform == "outbox" else f"Local outbox: not connected to {where}"
+        return note, status.detail if status is not None else "Posts go to the local outbox on this computer.", ""
+    if status.state == VERIFIED:
+        verified_at = status.connection.verified_at if status.connection is not None else None
+        when = f"Last verified {verified_at.astimezone():%A %d %B %Y, %H:%M}" if verified_at else status.detail
+        return f"✓ Verified on {where}", when, ""
+    # UNVERIFIED, or a state this banner does not know yet: say so, with what the service says.
+    return "Not verified yet", status.detail, ""

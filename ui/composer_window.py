@@ -32,7 +32,18 @@ from checks.gate import Attempt, PublishGate, gate_for
 from checks.platform import Measure, measure
 from checks.registry import all_checks
 from checks.workspace import Account
-from desktop.records import Draft, DraftStore, OutgoingPost, Publisher, PublishReceipt, SentPost
+from desktop.records import (
+    NOT_CONNECTED,
+    AccountsService,
+    AccountStatus,
+    Draft,
+    DraftStore,
+    OutgoingPost,
+    Publisher,
+    PublishReceipt,
+    SentPost,
+)
+from ui.accounts_dialog import AccountsDialog
 from ui.background import Background
 from ui.banner import AccountBanner
 from ui.confirm_dialog import ConfirmDialog
@@ -41,7 +52,7 @@ from ui.drafts_list import DraftsList
 from ui.editor import DraftEditor
 from ui.findings_panel import FindingsPanel
 from ui.policy_view import PolicyView
-from ui.sent_view import SentView
+from ui.sent_view import SentView, acknowledgement_text
 from ui.undo_window import UndoWindow
 
 log = logging.getLogger(__name__)
@@ -59,6 +70,8 @@ class Services:
     checker: Checker  # with the language model (loaded lazily, on the model lane)
     rules_checker: Checker  # without it: answers at once while the model loads
     policy_document: str | None = None
+    # Connected accounts (verify, add, remove, delete a published post). None: every post goes to the outbox.
+    accounts: AccountsService | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,8 @@ class ComposerWindow(QMainWindow):
     saved = Signal(object)
     published = Signal(object)
     model_ready = Signal(bool)
+    accounts_verified = Signal(object)  # list[AccountStatus], after the check with the platforms at start
+    post_deleted = Signal(object)  # the SentPost, deleted on its platform and kept on record
 
     def __init__(self, workspace: Workspace, workspace_key: str, services: Services) -> None:
         super().__init__()
@@ -102,6 +117,9 @@ class ComposerWindow(QMainWindow):
         self._resave = False
         self._ignored: set[tuple[str, str]] = set()  # (check id, quoted text) the person ignored here
         self._publishing = False
+        self.statuses: dict[str, AccountStatus] = {}  # what the platforms said about each account
+        self._avatars: dict[str, bytes | None] = {}
+        self._deleting: set[int] = set()  # sent posts being deleted on their platform right now
         # Bumped whenever the editor starts holding another draft, so a save that was in flight for
         # the previous one cannot hand its id to the new one.
         self._generation = 0
@@ -167,6 +185,8 @@ class ComposerWindow(QMainWindow):
         self.drafts.discard_requested.connect(self.discard_draft)
         self.drafts.new_requested.connect(self.new_draft)
         self.sent = SentView()
+        self.sent.delete_requested.connect(self.delete_post)
+        self.sent.acknowledgement_requested.connect(self.draft_acknowledgement)
         self.policy = PolicyView()
         self.policy.set_policy(
             self.workspace.policy,
@@ -197,6 +217,17 @@ class ComposerWindow(QMainWindow):
         new_action.triggered.connect(self.new_draft)
         self.addAction(new_action)
 
+        menu = self.menuBar().addMenu("&Accounts")
+        self.accounts_action = QAction("&Manage accounts…", self)
+        self.accounts_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.accounts_action.setToolTip("Add, verify and remove the accounts this laptop publishes to")
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.verify_action = QAction("&Verify all now", self)
+        self.verify_action.triggered.connect(self.verify_accounts)
+        for action in (self.accounts_action, self.verify_action):
+            action.setEnabled(self.services.accounts is not None)
+            menu.addAction(action)
+
     # --- checking ---------------------------------------------------------------------------------
 
     def _edited(self) -> None:
@@ -215,9 +246,8 @@ class ComposerWindow(QMainWindow):
         checker = self.services.checker if with_model else self.services.rules_checker
 
         def work() -> _Checked:
-            return _Checked(
-                text, account.id, checker.check(text, account.id), measure(text, account.platform), with_model
-            )
+            length = measure(text, account.platform, account.char_limit)
+            return _Checked(text, account.id, checker.check(text, account.id), length, with_model)
 
         self.background.run("checks", work, self._show, self._check_failed)
 
@@ -285,6 +315,7 @@ class ComposerWindow(QMainWindow):
 
     def _show_account(self) -> None:
         self.banner.set_account(self.account, self.workspace.accounts)
+        self.banner.set_status(self.statuses.get(self.account.id), self._avatars.get(self.account.id))
         # The title too: it is what the taskbar, the window switcher and screen readers announce.
         self.setWindowTitle(f"Second Look — posting as {self.account.name} ({self.account.handle})")
 
@@ -436,7 +467,14 @@ class ComposerWindow(QMainWindow):
         self.start_publish()
 
     def _confirm(self, report: Report, text: str, account: Account) -> None:
-        gate = gate_for(report, account, self.workspace.policy)
+        status = self.statuses.get(account.id)
+        gate = gate_for(
+            report,
+            account,
+            self.workspace.policy,
+            blocked_reason=status.blocked_reason if status is not None else None,
+            to_outbox=self.services.accounts is None or (status is not None and status.state == NOT_CONNECTED),
+        )
         previous = getattr(self, "confirm_dialog", None)
         if previous is not None:
             previous.deleteLater()  # one confirmation per attempt; the last one is kept for tests
@@ -477,6 +515,130 @@ class ComposerWindow(QMainWindow):
         publisher = self.services.publisher_for(self.workspace.account(post.account_id))
         self.background.run("network", lambda: publisher.publish(post), self._sent, self._publish_failed)
 
+    # --- accounts -----------------------------------------------------------------------------------
+
+    def verify_accounts(self) -> None:
+        """Show what is known about each account at once, then ask the platforms (at start, and on request).
+
+        Once the platforms have answered, posts that may or may not have gone out before a crash are
+        settled with them, before anything new is sent.
+        """
+        accounts = self.services.accounts
+        if accounts is None:
+            return
+
+        def known() -> tuple[list[AccountStatus], dict[str, bytes | None]]:
+            statuses = accounts.statuses()
+            return statuses, {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
+
+        def verified() -> tuple[list[AccountStatus], dict[str, bytes | None], Workspace]:
+            statuses = accounts.verify_all()
+            avatars = {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
+            return statuses, avatars, accounts.current_workspace()
+
+        self.background.run("network", known, lambda r: self._show_statuses(*r), self._accounts_failed)
+        self.background.run("network", verified, self._verified, self._accounts_failed)
+
+    def _verified(self, result: tuple[list[AccountStatus], dict[str, bytes | None], Workspace]) -> None:
+        statuses, avatars, workspace = result
+        self.set_workspace(workspace)
+        self._show_statuses(statuses, avatars)
+        self.accounts_verified.emit(statuses)
+        accounts = self.services.accounts
+        if accounts is not None:
+            self.background.run("network", accounts.reconcile, self._reconciled, self._accounts_failed)
+
+    def _reconciled(self, unsettled: int) -> None:
+        if unsettled:
+            self.status.setText(
+                f"{unsettled} earlier post(s) may or may not have gone out, and the platform cannot be asked yet. "
+                "Nothing new goes to that account until Second Look can check."
+            )
+
+    def _show_statuses(self, statuses: list[AccountStatus], avatars: dict[str, bytes | None]) -> None:
+        self.statuses = {s.account_id: s for s in statuses}
+        self._avatars = dict(avatars)
+        self.banner.set_status(self.statuses.get(self.account.id), self._avatars.get(self.account.id))
+
+    def _accounts_failed(self, error: BaseException) -> None:
+        log.warning("accounts could not be checked: %s", error)
+        self.status.setText(f"The accounts could not be checked with their platforms: {error}")
+
+    def open_accounts(self) -> None:
+        """The accounts dialog: add, verify and remove accounts (window-modal, so the banner waits)."""
+        accounts = self.services.accounts
+        if accounts is None:
+            return
+        self.accounts_dialog = AccountsDialog(accounts, self.background, self.workspace, self)
+        self.accounts_dialog.accounts_changed.connect(self._accounts_changed)
+        self.accounts_dialog.open()
+
+    def _accounts_changed(self, workspace: Workspace) -> None:
+        self.set_workspace(workspace)
+        accounts = self.services.accounts
+        if accounts is None:
+            return
+
+        def known() -> tuple[list[AccountStatus], dict[str, bytes | None]]:
+            statuses = accounts.statuses()
+            return statuses, {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
+
+        self.background.run("network", known, lambda r: self._show_statuses(*r), self._accounts_failed)
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Use ``workspace`` from now on: new accounts, or the platforms' own limits and audiences."""
+        self.workspace = workspace
+        self.services.checker.workspace = workspace
+        self.services.rules_checker.workspace = workspace
+        try:
+            self.account = workspace.account(self.account.id)
+        except Exception:  # the account is gone from the workspace: fall back to the first
+            self.account = workspace.accounts[0]
+        self._show_account()
+        self._check()
+
+    # --- deleting a published post -------------------------------------------------------------------
+
+    def delete_post(self, sent_id: int, reason: str) -> None:
+        """Remove a published post from its platform; its record stays, with who deleted it and why."""
+        accounts = self.services.accounts
+        if accounts is None or sent_id in self._deleting:
+            return
+        self._deleting.add(sent_id)
+        self.status.setText("Deleting the post on its platform…")
+        self.background.run(
+            "network",
+            lambda: accounts.delete_post(sent_id, reason),
+            self._post_deleted,
+            lambda error: self._delete_failed(sent_id, error),
+        )
+
+    def _post_deleted(self, post: SentPost) -> None:
+        self._deleting.discard(post.id)
+        self.status.setText("The post is deleted on its platform. Its record stays in the Sent list.")
+        self.sent.show_deleted(post)
+        self.sent.offer_acknowledgement(post)
+        self.post_deleted.emit(post)
+
+    def _delete_failed(self, sent_id: int, error: BaseException) -> None:
+        self._deleting.discard(sent_id)
+        self.status.setText("The post was not deleted.")
+        QMessageBox.warning(self, "Second Look: not deleted", str(error))
+
+    def draft_acknowledgement(self, post: SentPost) -> None:
+        """Start a new draft owning the mistake, on the account that made it (switching to it visibly)."""
+        self.tabs.setCurrentIndex(0)
+        self.new_draft()
+        if post.account_id != self.account.id:
+            try:
+                self.switch_account(post.account_id)
+            except Exception:  # the account is no longer in the workspace: stay, the person chooses
+                self.status.setText(f"The account '{post.account_id}' is no longer in this workspace.")
+        self.editor.set_text(acknowledgement_text(post, personal=self.account.kind == "personal"))
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.editor.setFocus()
+        self._edited()
+
     def _sent(self, receipt: PublishReceipt) -> None:
         self._publishing = False
         self.editor.setReadOnly(False)
@@ -506,6 +668,7 @@ class ComposerWindow(QMainWindow):
         if not self._model_started:
             self._model_started = True
             QTimer.singleShot(MODEL_DELAY_MS, self._load_model)
+            QTimer.singleShot(0, self.verify_accounts)  # identity from the platforms at every start
 
     def _load_model(self) -> None:
         self.background.run("model", self.services.checker.ensure_model, self._model_done, self._model_error)

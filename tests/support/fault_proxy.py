@@ -25,9 +25,10 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 Fault = str  # "drop_after_forward", "timeout", or an HTTP status code to answer with ("500", "429", "404", ...)
@@ -78,6 +79,7 @@ class FaultProxy:
         self.upstream_timeout = upstream_timeout
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
+        self._rewrites: list[tuple[str, str, Callable[[Any], Any]]] = []
         self._requests: list[Recorded] = []
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -94,6 +96,21 @@ class FaultProxy:
         with self._lock:
             self._rules.append(_Rule(method.upper(), path_prefix, fault, times, retry_after))
 
+    def rewrite_json(self, method: str, path_prefix: str, change: Callable[[Any], Any]) -> None:
+        """Pass successful JSON answers to matching requests through ``change`` (a server with other settings)."""
+        with self._lock:
+            self._rewrites.append((method.upper(), path_prefix, change))
+
+    def _rewrite(self, method: str, path: str, status: int, payload: bytes) -> bytes:
+        with self._lock:
+            changes = [c for m, prefix, c in self._rewrites if m == method and path.startswith(prefix)]
+        if not changes or status != 200:
+            return payload
+        data = json.loads(payload)
+        for change in changes:
+            data = change(data)
+        return json.dumps(data).encode()
+
     def pending(self) -> int:
         """How many injected faults have not fired yet."""
         with self._lock:
@@ -102,6 +119,7 @@ class FaultProxy:
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+            self._rewrites.clear()
             self._requests.clear()
 
     @property
@@ -183,6 +201,7 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
             self._answer(int(rule.fault), {"error": f"injected fault {rule.fault}"}, extra)
             return
         status, reason, headers, payload = self._forward(body)
+        payload = self.server.owner._rewrite(self.command, path_only, status, payload)
         if rule is not None and rule.fault == "drop_after_forward":
             return  # the server acted; the client hears nothing
         if rule is not None and rule.fault == "timeout":

@@ -249,7 +249,8 @@ def test_publish_asks_first_and_enter_cancels(qtbot: QtBot, window: ComposerWind
     type_and_wait_checked(qtbot, window, CLEAN)
     dialog = open_confirmation(qtbot, window)
     assert dialog.gate.account.id == "acme"
-    assert dialog.question_label.text().startswith("Post publicly as Acme Outdoor, @acme@mastodon.social")
+    # Not connected (the demo): the question says plainly that the post stays on this laptop.
+    assert dialog.question_label.text().startswith("Post as Acme Outdoor, @acme@mastodon.social, to the local outbox?")
     assert dialog.cancel_button.isDefault()
     assert not dialog.publish_button.isDefault()
     assert dialog.publish_button.isEnabled()  # a clean post needs nothing more than a click
