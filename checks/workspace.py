@@ -14,7 +14,7 @@ from checks.toml_source import KeyPath, TomlSource, load_toml
 
 PLATFORMS = ("mastodon", "bluesky", "x", "linkedin", "webhook", "outbox")
 KINDS = ("brand", "personal", "client")
-_ACCOUNT_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
+ACCOUNT_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 PLATFORM_NAMES = {
@@ -151,7 +151,7 @@ def _parse_account(source: TomlSource, index: int, entry: dict[str, Any]) -> Acc
             value = tuple(v.strip() for v in value)
         values[key] = value
     checks = {
-        "id": (_ACCOUNT_ID.fullmatch(values["id"]) is not None, _FIELDS["id"][2]),
+        "id": (ACCOUNT_ID.fullmatch(values["id"]) is not None, _FIELDS["id"][2]),
         "platform": (values["platform"] in PLATFORMS, _FIELDS["platform"][2]),
         "kind": (values["kind"] in KINDS, _FIELDS["kind"][2]),
         "colour": (_COLOUR.fullmatch(values.get("colour", "#000000")) is not None, _FIELDS["colour"][2]),

@@ -19,7 +19,6 @@ import getpass
 import json
 import logging
 import os
-import re
 import secrets as random_tokens
 import threading
 import time
@@ -28,14 +27,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import requests
+
 from checks import Workspace, load_workspace
 from checks.errors import ConfigError, UnknownAccountError
 from checks.gate import handle_matches
-from checks.workspace import KINDS, PLATFORM_NAMES, Account, demo_workspace_path
+from checks.workspace import ACCOUNT_ID, KINDS, PLATFORM_NAMES, Account, demo_workspace_path
 from desktop import secrets
 from desktop.platforms import RETRY_DELAYS, AuthError, Identity, PlatformError, UnreachableError
 from desktop.platforms.bluesky import DEFAULT_SERVICE, BlueskyClient, SessionTokens
-from desktop.platforms.mastodon import MastodonClient, normalize_server
+from desktop.platforms.mastodon import AVATAR_MAX_BYTES, MastodonClient, download_image, normalize_server
 from desktop.platforms.webhook import WebhookClient, detect_kind, normalize_webhook
 from desktop.publishers import OutboxPublisher
 from desktop.publishing import BlueskyPosting, MastodonPosting, PlatformPublisher, PostingClient, WebhookPosting
@@ -63,7 +64,6 @@ from desktop.storage import StorageError, Store
 log = logging.getLogger(__name__)
 
 CONNECTED_PLATFORMS = ("mastodon", "bluesky", "webhook")
-_ACCOUNT_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 MAX_DELETE_REASON = 2_000
 T = TypeVar("T")
 
@@ -117,13 +117,13 @@ class AccountManager:
         return self._status(account, self.store.connection(account_id))
 
     def avatar(self, account_id: str) -> bytes | None:
-        """The cached avatar picture of a connected account (at most 1 MB), or None."""
+        """The cached avatar picture of a connected account, or None."""
         connection = self.store.connection(account_id)
         if connection is None or not connection.avatar_path:
             return None
         try:
             path = Path(connection.avatar_path)
-            return path.read_bytes() if path.stat().st_size <= 1_000_000 else None
+            return path.read_bytes() if path.stat().st_size <= AVATAR_MAX_BYTES else None
         except OSError:
             return None
 
@@ -641,11 +641,11 @@ class AccountManager:
         return folder / f"{account_id}.img"
 
     def _avatar_fetcher(self) -> Callable[[str, Path], Path | None]:
-        """Avatars are public images: any client can fetch them (Mastodon's has the careful downloader)."""
+        """For platforms whose client has no downloader of its own: avatars are public images."""
 
         def fetch(url: str, dest: Path) -> Path | None:
-            with MastodonClient("https://localhost", timeout=self._timeout) as downloader:
-                return downloader.fetch_avatar(url, dest)
+            with requests.Session() as session:
+                return download_image(session, url, dest, timeout=self._timeout)
 
         return fetch
 
@@ -674,7 +674,7 @@ class AccountManager:
 
     def _check_new(self, account_id: str, platform: str, kind: str | None) -> str:
         account_id = account_id.strip()
-        if not _ACCOUNT_ID.fullmatch(account_id):
+        if not ACCOUNT_ID.fullmatch(account_id):
             raise AccountError(
                 f"'{account_id}' cannot be an account id: use lowercase letters, digits, '-' or '_' (e.g. acme)."
             )
@@ -748,10 +748,13 @@ def _effective(account: Account, connection: Connection | None) -> Account:
     """The account as the checks and the confirmation should see it: the platform's limit and audience."""
     if connection is None or connection.platform != account.platform:
         return account
+    # The audience is the platform's count only when the credentials are this account's: a blocked
+    # account must not show another account's followers. The limit belongs to the server either way.
+    own = not connection.handle or same_handle(account.handle, connection.handle)
     return dataclasses.replace(
         account,
         char_limit=connection.max_characters or account.char_limit,
-        audience=connection.followers or account.audience,
+        audience=(connection.followers or account.audience) if own else account.audience,
         server=account.server or (connection.server if connection.platform != "webhook" else None),
     )
 

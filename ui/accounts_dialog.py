@@ -13,7 +13,6 @@ dialog, never a traceback, and what was typed stays in the fields so it can be c
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from checks.workspace import KINDS, Account, Workspace
+from checks.workspace import ACCOUNT_ID, KINDS, Account, Workspace
 from desktop.records import (
     MISMATCH,
     SIGNED_OUT,
@@ -94,11 +93,12 @@ TOKEN_HINT = (
 APP_PASSWORD_MISSING = "Enter an app password (Settings → Privacy and security → App passwords)."
 BROWSER_HINT = "Press “Sign in in the browser”, approve Second Look there, then paste the code the page shows."
 # The same rule as accounts.toml's ids (checks.workspace), so the message comes before any network call.
-_ACCOUNT_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 ACCOUNT_ID_RULE = "An account id is lowercase letters, digits, '-' or '_', up to 64 characters (e.g. acme)."
 
 _ERROR_STYLE = "color: #B71C1C; background: #FFEBEE; border: 1px solid #E57373; border-radius: 4px; padding: 4px 6px;"
 _STATE_COLOURS = {VERIFIED: "#1B5E20", MISMATCH: "#B71C1C", SIGNED_OUT: "#B71C1C", UNVERIFIED: "#8A5300"}
+# A mark before the state, so it reads without its colour (on a selected row, or to colour-blind eyes).
+_STATE_MARKS = {VERIFIED: "✓", MISMATCH: "⚠", SIGNED_OUT: "⚠"}
 
 
 def platform_title(status: AccountStatus) -> str:
@@ -108,6 +108,12 @@ def platform_title(status: AccountStatus) -> str:
     if status.platform == "webhook" and connection is not None and connection.server in WEBHOOK_KINDS:
         return f"{title} ({WEBHOOK_KINDS[connection.server]})"
     return title
+
+
+def state_text(status: AccountStatus) -> str:
+    """``"✓ verified"``, ``"⚠ handle mismatch"``, ``"not connected"``: the state as the table shows it."""
+    mark = _STATE_MARKS.get(status.state)
+    return f"{mark} {status.state}" if mark else status.state
 
 
 def identity_text(status: AccountStatus) -> str:
@@ -514,7 +520,7 @@ class AddAccountDialog(QDialog):
         account_id = self.account_id()
         if not account_id:
             return "Choose an account, or type an id for a new one.", self.account_combo
-        if self.existing_account() is None and not _ACCOUNT_ID.fullmatch(account_id):
+        if self.existing_account() is None and not ACCOUNT_ID.fullmatch(account_id):
             return f"'{account_id}' cannot be an account id. {ACCOUNT_ID_RULE}", self.account_combo
         platform = self.platform()
         if platform == "mastodon":
@@ -847,6 +853,7 @@ class AccountsDialog(QDialog):
         if self._statuses:
             self.table.selectRow(keep)
         self._selection_changed()
+        self._fit_width()
 
     def statuses(self) -> list[AccountStatus]:
         return list(self._statuses)
@@ -969,7 +976,7 @@ class AccountsDialog(QDialog):
         items = (
             QTableWidgetItem(self._account_label(status)),
             QTableWidgetItem(platform_title(status)),
-            QTableWidgetItem(status.state),
+            QTableWidgetItem(state_text(status)),
             QTableWidgetItem(identity_text(status)),
             QTableWidgetItem(verified),
         )
@@ -989,6 +996,38 @@ class AccountsDialog(QDialog):
         if connection is not None and connection.verified_at is not None:
             moment = connection.verified_at.astimezone().strftime("%A %d %B %Y, %H:%M:%S %Z")
             items[COLUMNS.index("Last verified")].setToolTip(plain_tooltip(f"Last verified {moment}"))
+
+    def _fit_width(self) -> None:
+        """Widens the dialog (never narrows it) until every column shows in full, as far as the screen allows.
+
+        The platform's identity is what the person checks here: it should not end in "…" on a wide screen.
+        """
+        table = self.table
+        header = table.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+            for column in range(table.columnCount())
+        )
+        scroll_bar = table.verticalScrollBar()
+        extra = table.frameWidth() * 2 + (scroll_bar.sizeHint().width() if scroll_bar.isVisible() else 0)
+        layout = self.layout()
+        if layout is not None:
+            margins = layout.contentsMargins()
+            extra += margins.left() + margins.right()
+        wanted = columns + extra
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            wanted = min(wanted, screen.width() - 48)
+        if wanted <= self.width():
+            return
+        centre = self.geometry().center()
+        self.resize(wanted, self.height())
+        if self.isVisible():  # keep it centred where it was, and on the screen
+            frame = self.frameGeometry()
+            frame.moveCenter(centre)
+            if screen is not None:
+                frame.moveLeft(max(screen.left(), min(frame.left(), screen.right() - frame.width())))
+            self.move(frame.topLeft())
 
     def _selection_changed(self) -> None:
         status = self.selected_status()

@@ -120,6 +120,8 @@ class ComposerWindow(QMainWindow):
         self.statuses: dict[str, AccountStatus] = {}  # what the platforms said about each account
         self._avatars: dict[str, bytes | None] = {}
         self._deleting: set[int] = set()  # sent posts being deleted on their platform right now
+        self._verifying = 0  # rounds of asking the platforms who the accounts are
+        self._answered = 0  # the latest round the platforms answered
         # Bumped whenever the editor starts holding another draft, so a save that was in flight for
         # the previous one cannot hand its id to the new one.
         self._generation = 0
@@ -536,10 +538,19 @@ class ComposerWindow(QMainWindow):
             avatars = {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
             return statuses, avatars, accounts.current_workspace()
 
-        self.background.run("network", known, lambda r: self._show_statuses(*r), self._accounts_failed)
-        self.background.run("network", verified, self._verified, self._accounts_failed)
+        # Both run at once on the network lane; the platforms' answer must win over the stored one,
+        # whichever arrives last.
+        self._verifying += 1
+        round_ = self._verifying
+        self.background.run("storage", known, lambda r: self._show_known(round_, *r), self._accounts_failed)
+        self.background.run("network", verified, lambda r: self._verified(round_, r), self._accounts_failed)
 
-    def _verified(self, result: tuple[list[AccountStatus], dict[str, bytes | None], Workspace]) -> None:
+    def _show_known(self, round_: int, statuses: list[AccountStatus], avatars: dict[str, bytes | None]) -> None:
+        if self._answered < round_:
+            self._show_statuses(statuses, avatars)
+
+    def _verified(self, round_: int, result: tuple[list[AccountStatus], dict[str, bytes | None], Workspace]) -> None:
+        self._answered = max(self._answered, round_)
         statuses, avatars, workspace = result
         self.set_workspace(workspace)
         self._show_statuses(statuses, avatars)

@@ -173,6 +173,45 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def download_image(
+    session: requests.Session, url: str, dest: Path, *, timeout: float, max_bytes: int = AVATAR_MAX_BYTES
+) -> Path | None:
+    """Download an avatar image to ``dest`` (at most ``max_bytes``); None if that is not possible.
+
+    Sent without any token: avatars are public and often served from another host. Any platform's
+    avatar can be fetched with it (Bluesky's too).
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+        return None
+    partial = dest.with_name(dest.name + ".part")
+    try:
+        with session.get(url, headers={"User-Agent": USER_AGENT}, timeout=timeout, stream=True) as response:
+            kind = response.headers.get("Content-Type", "")
+            length = response.headers.get("Content-Length", "")
+            if response.status_code != 200 or not kind.startswith("image/"):
+                return None
+            if length.isdigit() and int(length) > max_bytes:
+                return None
+            size = 0
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as out:
+                for chunk in response.iter_content(64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        break
+                    out.write(chunk)
+        if size > max_bytes or size == 0:
+            partial.unlink(missing_ok=True)
+            return None
+        partial.replace(dest)
+        return dest
+    except (requests.RequestException, OSError) as error:
+        log.info("avatar download failed: %s", type(error).__name__)
+        partial.unlink(missing_ok=True)
+        return None
+
+
 class MastodonClient:
     """One Mastodon server, optionally with an account's access token.
 
@@ -439,41 +478,8 @@ class MastodonClient:
         response.close()
 
     def fetch_avatar(self, url: str, dest: Path, *, max_bytes: int = AVATAR_MAX_BYTES) -> Path | None:
-        """Download an avatar image to ``dest`` (at most ``max_bytes``); None if that is not possible.
-
-        Sent without the access token: avatars are public and often served from another host.
-        """
-        parts = urlsplit(url)
-        if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
-            return None
-        partial = dest.with_name(dest.name + ".part")
-        try:
-            with self._session.get(
-                url, headers={"User-Agent": USER_AGENT}, timeout=self.timeout, stream=True
-            ) as response:
-                kind = response.headers.get("Content-Type", "")
-                length = response.headers.get("Content-Length", "")
-                if response.status_code != 200 or not kind.startswith("image/"):
-                    return None
-                if length.isdigit() and int(length) > max_bytes:
-                    return None
-                size = 0
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with partial.open("wb") as out:
-                    for chunk in response.iter_content(64 * 1024):
-                        size += len(chunk)
-                        if size > max_bytes:
-                            break
-                        out.write(chunk)
-            if size > max_bytes or size == 0:
-                partial.unlink(missing_ok=True)
-                return None
-            partial.replace(dest)
-            return dest
-        except (requests.RequestException, OSError) as error:
-            log.info("avatar download failed: %s", type(error).__name__)
-            partial.unlink(missing_ok=True)
-            return None
+        """Download an avatar image to ``dest`` (see :func:`download_image`), on this client's connections."""
+        return download_image(self._session, url, dest, timeout=self.timeout, max_bytes=max_bytes)
 
     # --- HTTP plumbing ---
 

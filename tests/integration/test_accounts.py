@@ -95,6 +95,9 @@ def test_adding_a_mastodon_token_verifies_the_identity_and_keeps_the_token_only_
     assert connection.display_name == "Second Look QA"
     assert connection.followers == 1  # the seeded fan
     assert connection.max_characters == 500
+    # The avatar is cached in the data folder, for the banner.
+    assert connection.avatar_path is not None and Path(connection.avatar_path).parent == tmp_path / "avatars"
+    assert accounts.avatar("acme") == Path(connection.avatar_path).read_bytes() != b""
     assert memory_keyring.entries == {(secrets.SERVICE, "acme/token"): TOKEN}
     assert TOKEN.encode() not in (tmp_path / "db.sqlite3").read_bytes()
     # The confirmation speaks of the platform's audience, not a number someone typed.
@@ -188,6 +191,7 @@ def test_a_handle_changed_in_the_workspace_blocks_publishing_with_an_explanation
 
     assert status.state == MISMATCH
     assert status.blocked_reason is not None
+    assert accounts.current_workspace().account("acme").audience == 0  # not the other account's followers
     assert "@acme@mastodon.social" in status.blocked_reason
     assert f"@secondlook@localhost:{server.port}" in status.blocked_reason
     # The gate refuses whatever the person types, and the publisher refuses too.

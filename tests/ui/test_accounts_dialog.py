@@ -280,7 +280,7 @@ def open_add_dialog(qtbot: QtBot, dialog: AccountsDialog) -> AddAccountDialog:
 def test_table_shows_each_account_state_and_identity(make_dialog: MakeDialog, accounts: FakeAccounts) -> None:
     dialog = make_dialog()
     assert accounts.names() == ["statuses"]
-    assert [dialog.cell_text(row, "State") for row in range(3)] == [VERIFIED, MISMATCH, NOT_CONNECTED]
+    assert [dialog.cell_text(row, "State") for row in range(3)] == [f"✓ {VERIFIED}", f"⚠ {MISMATCH}", NOT_CONNECTED]
 
     assert dialog.cell_text(0, "Account") == "Acme Outdoor (@acme@mastodon.social)"
     assert dialog.cell_text(0, "Platform") == "Mastodon"
@@ -433,7 +433,7 @@ def test_add_bluesky_calls_the_service_and_reports_the_change(
     assert add.result() == AddAccountDialog.DialogCode.Accepted
     assert add.result_status is not None and add.result_status.state == VERIFIED
     assert add.app_password_edit.text() == ""  # the secret is not kept
-    assert dialog.cell_text(1, "State") == VERIFIED
+    assert dialog.cell_text(1, "State") == f"✓ {VERIFIED}"
 
 
 def test_add_a_new_team_channel_with_name_and_kind(
