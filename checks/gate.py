@@ -60,7 +60,8 @@ class PublishGate:
             return f"Post as {a.name}, {a.handle}, to the local outbox?"
         if a.platform == "webhook":
             return f"Post as {a.name}, {a.handle}, to {a.platform_name}?"
-        audience = f"{a.audience:,} followers" if a.audience else "its followers"
+        plural = "" if a.audience == 1 else "s"
+        audience = f"{a.audience:,} follower{plural}" if a.audience else "its followers"
         return f"Post publicly as {a.name}, {a.handle}, to {audience} on {a.platform_name}?"
 
     def problems(self, attempt: Attempt) -> list[str]:

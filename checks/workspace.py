@@ -57,7 +57,9 @@ class Account:
 
     def describe(self) -> str:
         """``Acme Outdoor (@acme@mastodon.social), brand account on Mastodon, 48,000 followers``."""
-        return f"{self.name} ({self.handle}), {self.kind} account on {self.platform_name}, {self.audience:,} followers"
+        plural = "" if self.audience == 1 else "s"
+        who = f"{self.name} ({self.handle}), {self.kind} account on {self.platform_name}"
+        return f"{who}, {self.audience:,} follower{plural}"
 
 
 @dataclass(frozen=True)

@@ -537,13 +537,15 @@ class AccountManager:
                 f"These credentials are for {identity.handle}, but {where} {wanted} for '{account_id}'. "
                 "Nothing was saved. Sign in as that account, or, if it was renamed, change its handle in accounts.toml."
             )
-        previous = {k: secrets.load_secret(account_id, k) for k in secrets.KINDS}
+        previous: dict[str, str | None] = {}
         try:
+            previous = {k: secrets.load_secret(account_id, k) for k in secrets.KINDS}
             secrets.delete_secrets(account_id)
             for secret_kind, value in secret_kinds.items():
                 secrets.store_secret(account_id, secret_kind, value)
         except secrets.SecretStoreError as error:
-            self._restore_secrets(account_id, previous)
+            if previous:
+                self._restore_secrets(account_id, previous)
             raise AccountError(f"{error}. Nothing was saved.") from None
         try:
             if existing is None:

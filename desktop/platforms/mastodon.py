@@ -545,7 +545,7 @@ class MastodonClient:
         response.close()
         if status in (401, 403):
             raise AuthError(
-                f"{self.host} refused the connected account while {doing} (HTTP {status}: {text}). "
+                f"{self.host} did not accept the account's access token (HTTP {status}: {text}). "
                 "Access may have been revoked: reconnect the account in Second Look."
             )
         if 300 <= status < 400:
