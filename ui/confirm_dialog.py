@@ -83,7 +83,7 @@ class ConfirmDialog(QDialog):
         if gate.blocking and gate.override_allowed:
             self.reason = self._add_reason(layout)
         elif gate.blocking:
-            self.no_override_label = _wrapped_label(
+            self.no_override_label = wrapped_label(
                 "The policy does not allow publishing past these findings. Cancel, edit the draft, and check it again."
             )
             layout.addWidget(self.no_override_label)
@@ -91,7 +91,7 @@ class ConfirmDialog(QDialog):
         if gate.handle_required:
             self.handle_field = self._add_handle_field(layout, account)
 
-        self.missing_label = _wrapped_label("")
+        self.missing_label = wrapped_label("")
         layout.addWidget(self.missing_label)
         self.publish_button, self.cancel_button = self._add_buttons(layout, account)
         self._set_tab_order()
@@ -99,25 +99,10 @@ class ConfirmDialog(QDialog):
         self._refresh()
 
     def _add_preview(self, layout: QVBoxLayout, text: str) -> QPlainTextEdit:
-        label = QLabel("Exactly what will be posted:")
-        preview = QPlainTextEdit()
-        preview.setPlainText(text)
-        preview.setReadOnly(True)
-        preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        # Selectable from the keyboard so a screen reader user can read it; Tab still moves on.
-        preview.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        preview.setTabChangesFocus(True)
-        preview.setAccessibleName("Text to be posted")
-        preview.setMaximumHeight(160)
-        label.setBuddy(preview)
-        layout.addWidget(label)
-        layout.addWidget(preview)
-        return preview
+        return add_preview(layout, "Exactly what will be posted:", text, "Text to be posted", max_height=160)
 
     def _add_reason(self, layout: QVBoxLayout) -> QPlainTextEdit:
-        label = _wrapped_label(REASON_PROMPT)
+        label = wrapped_label(REASON_PROMPT)
         reason = QPlainTextEdit()
         reason.setAccessibleName("Reason for overriding the blocking findings")
         reason.setAccessibleDescription(REASON_PROMPT)
@@ -131,7 +116,7 @@ class ConfirmDialog(QDialog):
         return reason
 
     def _add_handle_field(self, layout: QVBoxLayout, account: Account) -> QLineEdit:
-        label = _wrapped_label(
+        label = wrapped_label(
             f"This reads like a personal post, or a post for another account, not {account.name} speaking. "
             f"To confirm {account.name} is the right account, type its handle, {account.handle}:"
         )
@@ -224,7 +209,29 @@ class ConfirmDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
 
-def _wrapped_label(text: str) -> QLabel:
+def add_preview(
+    layout: QVBoxLayout, caption: str, text: str, accessible_name: str, *, max_height: int
+) -> QPlainTextEdit:
+    """A read-only, labelled view of a post's exact text, added to ``layout``."""
+    label = QLabel(caption)
+    preview = QPlainTextEdit()
+    preview.setPlainText(text)
+    preview.setReadOnly(True)
+    preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    # Selectable from the keyboard so a screen reader user can read it; Tab still moves on.
+    preview.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
+    )
+    preview.setTabChangesFocus(True)
+    preview.setAccessibleName(accessible_name)
+    preview.setMaximumHeight(max_height)
+    label.setBuddy(preview)
+    layout.addWidget(label)
+    layout.addWidget(preview)
+    return preview
+
+
+def wrapped_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -232,7 +239,7 @@ def _wrapped_label(text: str) -> QLabel:
 
 
 def _question_label(question: str) -> QLabel:
-    label = _wrapped_label(question)
+    label = wrapped_label(question)
     label.setObjectName("question")
     heading = QFont(label.font())
     heading.setBold(True)

@@ -15,7 +15,6 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import SentPost
+from ui.confirm_dialog import add_preview, wrapped_label
 
 MAX_REASON = 2000
 REASON_PROMPT = "Why is it being deleted?"
@@ -67,7 +67,7 @@ class DeleteDialog(QDialog):
         self.setMinimumWidth(520)
 
         layout = QVBoxLayout(self)
-        self.question_label = _wrapped_label(f"Delete this post by {account_label} on the platform?")
+        self.question_label = wrapped_label(f"Delete this post by {account_label} on the platform?")
         heading = QFont(self.question_label.font())
         heading.setBold(True)
         heading.setPointSizeF(heading.pointSizeF() * 1.25)
@@ -77,19 +77,19 @@ class DeleteDialog(QDialog):
 
         self.preview = self._add_preview(layout, post.text)
 
-        self.location_label = _wrapped_label(f"Where it is: {where}")
+        self.location_label = wrapped_label(f"Where it is: {where}")
         self.location_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.location_label.setAccessibleName(f"Where it is: {where}")
         layout.addWidget(self.location_label)
 
-        self.explanation_label = _wrapped_label(KEPT_TEXT)
+        self.explanation_label = wrapped_label(KEPT_TEXT)
         self.explanation_label.setAccessibleName(KEPT_TEXT)
         layout.addWidget(self.explanation_label)
 
         self.reason_field = self._add_reason(layout)
-        self.problem_label = _wrapped_label("")
+        self.problem_label = wrapped_label("")
         layout.addWidget(self.problem_label)
         self.delete_button, self.cancel_button = self._add_buttons(layout)
 
@@ -101,24 +101,10 @@ class DeleteDialog(QDialog):
         self._refresh()
 
     def _add_preview(self, layout: QVBoxLayout, text: str) -> QPlainTextEdit:
-        label = QLabel("The post, as it went out:")
-        preview = QPlainTextEdit()
-        preview.setPlainText(text)
-        preview.setReadOnly(True)
-        preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        preview.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        preview.setTabChangesFocus(True)
-        preview.setAccessibleName("Text of the post to delete")
-        preview.setMaximumHeight(140)
-        label.setBuddy(preview)
-        layout.addWidget(label)
-        layout.addWidget(preview)
-        return preview
+        return add_preview(layout, "The post, as it went out:", text, "Text of the post to delete", max_height=140)
 
     def _add_reason(self, layout: QVBoxLayout) -> QPlainTextEdit:
-        label = _wrapped_label(f"{REASON_PROMPT} (required, stored with the record)")
+        label = wrapped_label(f"{REASON_PROMPT} (required, stored with the record)")
         field = QPlainTextEdit()
         field.setAccessibleName(REASON_PROMPT)
         field.setAccessibleDescription(f"Required. At most {MAX_REASON:,} characters; stored with the record.")
@@ -187,10 +173,3 @@ class DeleteDialog(QDialog):
         text = problem or "Ready. Delete removes the post from the platform; the record stays here."
         self.problem_label.setText(text)
         self.problem_label.setAccessibleName(text)
-
-
-def _wrapped_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

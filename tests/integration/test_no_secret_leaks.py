@@ -18,51 +18,24 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import keyring
 import keyring.backend
-import pytest
 import requests
 
 from desktop import secrets
-from tests.conftest import skip_or_fail
+from tests.keyring_backends import secret_service
+
+__all__ = ["secret_service"]  # a fixture, used by name
 from tests.support.fault_proxy import FaultProxy
 from tests.support.mastodon_server import TOKEN, MockServer, statuses_count
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = "keyring.backends.SecretService.Keyring"
 TEXT = "Trail maps for the spring are out"
-
-
-def _secret_service() -> keyring.backend.KeyringBackend:
-    """The real Secret Service backend, as test_secret_service.py finds it; skips (fails in CI) without one."""
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        skip_or_fail("needs a D-Bus session bus with a Secret Service: run under .ci/keyring-session")
-    try:
-        import keyring.backends.SecretService
-
-        backend = keyring.backends.SecretService.Keyring()
-        priority = backend.priority
-    except Exception as error:
-        skip_or_fail(f"the Secret Service is not usable ({type(error).__name__}: {error})")
-    if not priority > 0:
-        skip_or_fail(f"the Secret Service backend has priority {priority}")
-    return backend
-
-
-@pytest.fixture
-def secret_service() -> Iterator[keyring.backend.KeyringBackend]:
-    backend = _secret_service()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def fresh_token(server: MockServer) -> str:

@@ -17,34 +17,9 @@ import pytest
 
 from desktop import secrets
 from desktop.settings import data_dir
-from tests.conftest import skip_or_fail
+from tests.keyring_backends import secret_service
 
-
-def _secret_service() -> keyring.backend.KeyringBackend:
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        skip_or_fail("needs a D-Bus session bus with a Secret Service: run under .ci/keyring-session")
-    try:
-        import keyring.backends.SecretService
-
-        backend = keyring.backends.SecretService.Keyring()
-        priority = backend.priority
-    except Exception as error:
-        skip_or_fail(f"the Secret Service is not usable ({type(error).__name__}: {error})")
-    if not priority > 0:
-        skip_or_fail(f"the Secret Service backend has priority {priority}")
-    return backend
-
-
-@pytest.fixture
-def secret_service() -> Iterator[keyring.backend.KeyringBackend]:
-    """The real Secret Service backend, pinned for the test; the previous backend is restored after."""
-    backend = _secret_service()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+__all__ = ["secret_service"]  # a fixture, used by name
 
 
 @pytest.fixture
