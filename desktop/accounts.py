@@ -364,9 +364,14 @@ class AccountManager:
             raise AccountError("That post is not in the Sent list any more.")
         if post.deleted:
             return post
-        if post.destination == "outbox" or post.remote_id is None:
+        if post.destination == "outbox":
             raise AccountError(
                 "This post went to the local outbox and never left the laptop: there is nothing to delete."
+            )
+        if post.remote_id is None:
+            raise AccountError(
+                f"{post.destination} does not let apps delete a message sent through a webhook: remove it in the "
+                "channel by hand."
             )
         connection = self.store.connection(post.account_id)
         if connection is None:

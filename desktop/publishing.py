@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable
@@ -102,7 +103,9 @@ class WebhookPosting:
         return uuid.uuid4().hex  # local only: webhooks take no idempotency key
 
     def post(self, text: str, key: str) -> Posted:
-        return self.client.post(text)
+        posted = self.client.post(text)
+        # Only Discord gives a message id an app can delete by; the others' ids are local and useless.
+        return posted if self.client.can_delete else dataclasses.replace(posted, id="")
 
     def find(self, text: str, key: str, since: datetime) -> Posted | None:
         raise PlatformError(f"{self.platform_name} cannot be asked whether it received a message.")
@@ -169,7 +172,7 @@ class PlatformPublisher:
         return PublishReceipt(post=sent, location=posted.url or posted.uri or name)
 
     def _complete(self, intent: PublishIntent, name: str, posted: Posted) -> SentPost:
-        return self._store.complete_intent(intent.id, name, posted.id, posted.url or posted.uri)
+        return self._store.complete_intent(intent.id, name, posted.id or None, posted.url or posted.uri)
 
     def reconcile(self, client: PostingClient | None = None) -> list[PublishIntent]:
         """Settle this account's pending intents with the platform; returns those still unsettled.

@@ -33,8 +33,9 @@ from tests.support.fault_proxy import FaultProxy
 from tests.support.mastodon_server import TOKEN, MockServer
 from tests.support.pds_server import Account as PdsAccount
 from tests.support.pds_server import Pds, records
+from tests.support.webhook_server import WebhookServer, webhook_server
 
-__all__ = ["memory_keyring"]
+__all__ = ["memory_keyring", "webhook_server"]
 
 WS_KEY = "/ws"
 
@@ -364,3 +365,63 @@ def test_same_handle() -> None:
     assert same_handle("@acme", "@acme@mastodon.social")
     assert not same_handle("@acme@mastodon.social", "@acme@other.social")
     assert not same_handle("@acme", "@acmeco@mastodon.social")
+
+
+# --- team channels (webhooks) -------------------------------------------------------------------------
+
+
+def webhook_account(kind: str) -> str:
+    return (
+        '[[account]]\nid = "team"\nplatform = "webhook"\nhandle = "#team"\nname = "Team"\nkind = "brand"\n'
+        f'server = "{kind}"\n'
+    )
+
+
+def test_a_slack_webhook_posts_once_and_its_message_is_not_deletable_from_here(
+    tmp_path: Path, store: Store, webhook_server: WebhookServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, webhook_account("slack"))
+    accounts = manager(store, folder, tmp_path)
+    url = webhook_server.url("slack")
+
+    assert accounts.add("team", "webhook", "slack", url).state == VERIFIED
+    assert memory_keyring.entries == {(secrets.SERVICE, "team/webhook_url"): url}
+    sent = (
+        accounts.publisher_for(load_workspace(folder).account("team")).publish(post_for(store, "team", "Standup")).post
+    )
+
+    assert [body["text"] for _, body in webhook_server.received] == ["Standup"]
+    assert (sent.destination, sent.remote_id) == ("Slack", None)
+    with pytest.raises(AccountError, match="remove it in the channel by hand"):
+        accounts.delete_post(sent.id, "wrong channel")
+
+
+def test_an_unconfirmed_webhook_message_is_never_resent_and_the_draft_stays(
+    tmp_path: Path, store: Store, webhook_server: WebhookServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, webhook_account("slack"))
+    accounts = manager(store, folder, tmp_path)
+    accounts.add("team", "webhook", "slack", webhook_server.url("slack"))
+    webhook_server.fail_next("drop")  # the channel takes the message, the answer never comes
+
+    with pytest.raises(PublishError, match="Look in the channel before publishing again"):
+        accounts.publisher_for(load_workspace(folder).account("team")).publish(post_for(store, "team", "Standup"))
+
+    assert accounts.reconcile() == 0  # nothing pending: it will not go out again on its own
+    assert [body["text"] for _, body in webhook_server.received] == ["Standup"]
+    assert [d.text for d in store.list_drafts(WS_KEY)] == ["Standup"]
+
+
+def test_a_discord_message_is_deleted_through_its_webhook(
+    tmp_path: Path, store: Store, webhook_server: WebhookServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, webhook_account("discord"))
+    accounts = manager(store, folder, tmp_path)
+    accounts.add("team", "webhook", "discord", webhook_server.url("discord"))
+    sent = accounts.publisher_for(load_workspace(folder).account("team")).publish(post_for(store, "team", "Oops")).post
+    assert sent.remote_id in webhook_server.discord_message_ids()
+
+    accounts.delete_post(sent.id, "typo")
+
+    assert webhook_server.discord_message_ids() == []
+    assert store.sent_post(sent.id) is not None
