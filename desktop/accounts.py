@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -288,13 +289,17 @@ class AccountManager:
             connection = dataclasses.replace(connection, problem=str(error), problem_kind="unreachable")
         except (PlatformError, secrets.SecretStoreError) as error:
             connection = dataclasses.replace(connection, problem=str(error), problem_kind="error")
-        else:
-            with self._lock:
-                self._verified.add(account_id)
         with self._lock:
-            if connection.problem_kind is not None:
+            # The account may have been removed or added again while the platform was being asked: then
+            # this answer is about credentials that are gone, and must not bring them back.
+            current = self.store.connection(account_id)
+            if current is None or (current.platform, current.server) != (connection.platform, connection.server):
+                return self._status(account, current)
+            if connection.problem_kind is None:
+                self._verified.add(account_id)
+            else:
                 self._verified.discard(account_id)
-        self.store.save_connection(connection)
+            self.store.save_connection(connection)
         return self._status(account, connection)
 
     def verify_all(self) -> list[AccountStatus]:
@@ -316,9 +321,9 @@ class AccountManager:
         try:
             secrets.delete_secrets(account_id)
         except secrets.SecretStoreError as error:
-            raise AccountError(f"{error}. The account is still connected.") from None
-        self.store.delete_connection(account_id)
+            raise AccountError(f"{error} The account is still connected.") from None
         with self._lock:
+            self.store.delete_connection(account_id)
             self._verified.discard(account_id)
         avatar = self._avatar_path(account_id)
         if avatar is not None:
@@ -347,7 +352,7 @@ class AccountManager:
         for account in accounts:
             try:
                 unsettled += len(self._platform_publisher(account).reconcile())
-            except (PlatformError, secrets.SecretStoreError, AccountError) as error:
+            except (PlatformError, secrets.SecretStoreError, AccountError, PublishError, StorageError) as error:
                 log.warning("could not settle the pending posts of %s: %s", account.id, error)
                 unsettled += sum(1 for i in self.store.pending_intents() if i.post.account_id == account.id)
         return unsettled
@@ -379,12 +384,22 @@ class AccountManager:
                 f"The account '{post.account_id}' is no longer connected on this laptop. Add it again to delete "
                 "the post, or delete it on the platform by hand."
             )
+        account = self._find(post.account_id)
+        if account is not None:
+            blocked = self._status(account, connection).blocked_reason
+            if blocked:
+                raise AccountError(f"The post was not deleted. {blocked}")
+        if not _posted_through(post, connection):
+            raise AccountError(
+                "The post was not deleted: it was published through credentials this laptop no longer holds for "
+                f"'{post.account_id}' (the account has been connected again since). Delete it on the platform by hand."
+            )
         try:
             self._delete_remote(connection, post.remote_id)
         except PlatformError as error:
             raise AccountError(f"The post was not deleted: {error}") from None
         except secrets.SecretStoreError as error:
-            raise AccountError(f"The post was not deleted: {error}.") from None
+            raise AccountError(f"The post was not deleted: {error}") from None
         try:
             return self.store.mark_deleted(sent_id, self._user or _user_name(), reason)
         except StorageError as error:
@@ -551,7 +566,7 @@ class AccountManager:
         except secrets.SecretStoreError as error:
             if previous:
                 self._restore_secrets(account_id, previous)
-            raise AccountError(f"{error}. Nothing was saved.") from None
+            raise AccountError(f"{error} Nothing was saved.") from None
         try:
             if existing is None:
                 self._append_account(connection, identity, name=name, kind=kind)
@@ -677,7 +692,7 @@ class AccountManager:
         except PlatformError as error:
             raise AccountError(f"{error} Nothing was saved.") from None
         except secrets.SecretStoreError as error:
-            raise AccountError(f"{error}.") from None
+            raise AccountError(str(error)) from None
 
     def _check_new(self, account_id: str, platform: str, kind: str | None) -> str:
         account_id = account_id.strip()
@@ -715,6 +730,21 @@ class AccountManager:
         return account
 
 
+def _posted_through(post: SentPost, connection: Connection) -> bool:
+    """Whether ``post`` went out through ``connection``'s account, so deleting it there deletes that post.
+
+    A post's link names its author (``/@user/`` on Mastodon, ``/profile/handle/`` on Bluesky); after the
+    account is connected as someone else, the platform would answer "not found" and the post would stay up.
+    """
+    handle = (connection.handle or "").lstrip("@").casefold()
+    if not post.url or not handle or connection.platform == "webhook":
+        return True
+    path = urlsplit(post.url).path.casefold()
+    if connection.platform == "mastodon":
+        return f"/@{handle.split('@', 1)[0]}/" in path
+    return f"/profile/{handle}/" in path
+
+
 class _AccountPublisher:
     """A connected account's publisher: verifies the identity first when this session has not, then sends."""
 
@@ -723,6 +753,18 @@ class _AccountPublisher:
         self._account = account
 
     def publish(self, post: OutgoingPost) -> PublishReceipt:
+        if post.to_outbox:
+            raise PublishError(
+                f"The post was not sent: it was confirmed for the local outbox, but {self._account.name} has been "
+                f"connected to {self._account.platform_name} since. Publish again to confirm it for its followers. "
+                "Your draft is kept."
+            )
+        try:
+            return self._publish(post)
+        except (secrets.SecretStoreError, PlatformError, AccountError, StorageError) as error:
+            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+
+    def _publish(self, post: OutgoingPost) -> PublishReceipt:
         status = self._manager.status(self._account.id)
         if status.state != VERIFIED and status.blocked_reason is None:
             status = self._manager.verify(self._account.id)
@@ -733,10 +775,7 @@ class _AccountPublisher:
                 )
         if status.blocked_reason:
             raise PublishError(f"The post was not sent. {status.blocked_reason} Your draft is kept.")
-        try:
-            return self._manager._platform_publisher(self._account).publish(post)
-        except (secrets.SecretStoreError, AuthError, AccountError) as error:
-            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+        return self._manager._platform_publisher(self._account).publish(post)
 
 
 def same_handle(configured: str, reported: str) -> bool:

@@ -183,6 +183,8 @@ def run_list(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             statuses = manager.statuses()
     except CommandError as error:
         return _failed("accounts list", error, stderr)
+    except StorageError as error:
+        return _failed("accounts list", CommandError(str(error), EXIT_FAILED), stderr)
     if args.json:
         print(json.dumps([status_dict(s) for s in statuses], ensure_ascii=True, indent=2), file=stdout)
         return EXIT_OK
@@ -266,8 +268,8 @@ def run_verify(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         return _failed("accounts verify", error, stderr)
     except AccountError as error:  # an id that is not in the workspace
         return _failed("accounts verify", CommandError(str(error), EXIT_USAGE), stderr)
-    except secrets.SecretStoreError as error:
-        return _failed("accounts verify", CommandError(f"{error}.", EXIT_FAILED), stderr)
+    except (secrets.SecretStoreError, StorageError) as error:
+        return _failed("accounts verify", CommandError(str(error), EXIT_FAILED), stderr)
     stdout.write(format_statuses(statuses))
     if not args.all and statuses[0].state == NOT_CONNECTED:
         print(
@@ -291,7 +293,7 @@ def run_remove(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             status = manager.remove(args.account_id)
     except CommandError as error:
         return _failed("accounts remove", error, stderr)
-    except (AccountError, secrets.SecretStoreError) as error:
+    except (AccountError, secrets.SecretStoreError, StorageError) as error:
         return _failed("accounts remove", CommandError(str(error), EXIT_FAILED), stderr)
     account_id = args.account_id
     if before is None:
@@ -351,8 +353,8 @@ def run_add(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         return _failed("accounts add", error, stderr)
     except AccountError as error:
         return _failed("accounts add", CommandError(str(error), EXIT_FAILED), stderr)
-    except secrets.SecretStoreError as error:  # the keyring, asked before anything is saved
-        return _failed("accounts add", CommandError(f"{error}. Nothing was saved.", EXIT_FAILED), stderr)
+    except (secrets.SecretStoreError, StorageError) as error:  # asked before anything is saved
+        return _failed("accounts add", CommandError(f"{error} Nothing was saved.", EXIT_FAILED), stderr)
     print(f"Added '{status.account_id}'. {status.detail}", file=stdout)
     stdout.write(format_statuses([status]))
     print(

@@ -39,6 +39,7 @@ from desktop.cli_accounts import (
 )
 from desktop.records import NOT_CONNECTED, UNVERIFIED, VERIFIED, AccountError, OutgoingPost, PublishError
 from desktop.secrets import SecretStoreError
+from desktop.storage import StorageError
 
 # The confirmation dialog's own words (ui.confirm_dialog), which this module cannot import (Qt).
 REASON_PROMPT = "Why is it right to post this anyway? The reason is stored with the post."
@@ -91,8 +92,8 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     except CommandError as error:
         print(f"secondlook publish: {error}", file=stderr)
         return error.status
-    except SecretStoreError as error:
-        print(f"secondlook publish: not sent: {error}. Your draft is kept.", file=stderr)
+    except (SecretStoreError, StorageError, AccountError) as error:
+        print(f"secondlook publish: not sent: {error} Your draft is kept.", file=stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         stderr.write("\n")
@@ -147,6 +148,7 @@ def _publish(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             override_reason=attempt.override_reason.strip() or None if gate.blocking else None,
             acknowledged=tuple(f"{f.check}: {f.message}" for f in gate.warnings),
             overridden=tuple(f"{f.check}: {f.message}" for f in gate.blocking),
+            to_outbox=gate.to_outbox,
         )
         countdown(account.name, gate.undo_seconds, stderr)
         try:

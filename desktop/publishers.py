@@ -38,6 +38,13 @@ class OutboxPublisher:
                 f"The post was not sent: it is for account '{post.account_id}', but this publisher sends as "
                 f"'{self._account.id}'. Your draft is kept."
             )
+        if post.to_outbox is False:
+            where = self._account.platform_name if self._account is not None else "its platform"
+            raise PublishError(
+                f"The post was not sent: it was confirmed for {where}, "
+                "but the account is no longer connected on this laptop, so it would only reach the local outbox. "
+                "Your draft is kept."
+            )
         try:
             sent = self._store.record_sent(post, OUTBOX)
         except StorageError as error:

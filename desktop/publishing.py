@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -111,6 +112,17 @@ class WebhookPosting:
         raise PlatformError(f"{self.platform_name} cannot be asked whether it received a message.")
 
 
+_LOCKS_GUARD = threading.Lock()
+_ACCOUNT_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _account_lock(account_id: str) -> threading.Lock:
+    """One lock per account in this process: a reconciliation must never look for a post (and, not finding
+    it yet, send it again) while another thread is still sending it."""
+    with _LOCKS_GUARD:
+        return _ACCOUNT_LOCKS.setdefault(account_id, threading.Lock())
+
+
 class PlatformPublisher:
     """Publishes one account's posts to its platform exactly once (see the module docstring)."""
 
@@ -124,19 +136,35 @@ class PlatformPublisher:
             raise PublishError(
                 f"The post was not sent: it is for '{post.account_id}', not {self._account.name}. Your draft is kept."
             )
-        client = self._client_factory()
-        unsettled = self.reconcile(client)
-        if unsettled:
-            raise PublishError(
-                f"An earlier post to {self._account.name} may or may not have gone out, and {client.platform_name} "
-                "cannot be asked right now. Nothing new is sent until that is settled; try again in a moment. "
-                "Your draft is kept."
-            )
+        with _account_lock(self._account.id):
+            client = self._client()
+            try:
+                unsettled = self._reconcile(client)
+            except StorageError as error:
+                raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+            if unsettled:
+                raise PublishError(
+                    f"An earlier post to {self._account.name} may or may not have gone out, and "
+                    f"{client.platform_name} cannot be asked right now. Nothing new is sent until that is settled; "
+                    "try again in a moment. Your draft is kept."
+                )
+            try:
+                intent = self._store.begin_intent(post, client.new_key())
+            except StorageError as error:
+                raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
+            try:
+                return self._send(client, intent)
+            except StorageError as error:
+                raise PublishError(
+                    f"Second Look could not record what happened to the post: {error} It may be out: look on "
+                    f"{client.platform_name} before publishing again. Your draft is kept."
+                ) from None
+
+    def _client(self) -> PostingClient:
         try:
-            intent = self._store.begin_intent(post, client.new_key())
-        except StorageError as error:
-            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from error
-        return self._send(client, intent)
+            return self._client_factory()
+        except PlatformError as error:
+            raise PublishError(f"The post was not sent: {error} Your draft is kept.") from None
 
     def _send(self, client: PostingClient, intent: PublishIntent) -> PublishReceipt:
         name = client.platform_name
@@ -166,6 +194,12 @@ class PlatformPublisher:
                 "Your draft is kept until then."
             ) from None
         except PlatformError as error:
+            if not client.reconcilable:
+                self._store.fail_intent(intent.id, f"unconfirmed: {error}")
+                raise PublishError(
+                    f"{name} could not be asked to publish: {error} If the message is not in the channel, publish "
+                    "again. Your draft is kept."
+                ) from None
             self._store.note_attempt(intent.id, str(error))
             raise PublishError(f"{name} could not be asked to publish: {error} Your draft is kept.") from None
         sent = self._complete(intent, name, posted)
@@ -174,19 +208,30 @@ class PlatformPublisher:
     def _complete(self, intent: PublishIntent, name: str, posted: Posted) -> SentPost:
         return self._store.complete_intent(intent.id, name, posted.id or None, posted.url or posted.uri)
 
-    def reconcile(self, client: PostingClient | None = None) -> list[PublishIntent]:
+    def reconcile(self) -> list[PublishIntent]:
         """Settle this account's pending intents with the platform; returns those still unsettled.
 
         Found on the platform: recorded as sent (it went out; the draft closes). Not found: the
         platform never got it, so it is sent again with the same key, which cannot make a second copy.
-        Platform unreachable: left pending for next time.
+        Platform unreachable: left pending for next time. A team channel cannot be asked: its pending
+        messages (the app stopped before the answer came) are closed as unconfirmed, never resent.
         """
+        with _account_lock(self._account.id):
+            if not any(i.post.account_id == self._account.id for i in self._store.pending_intents()):
+                return []
+            try:
+                return self._reconcile(self._client())
+            except StorageError as error:
+                raise PublishError(f"The earlier posts could not be settled: {error}") from None
+
+    def _reconcile(self, client: PostingClient) -> list[PublishIntent]:
         pending = [i for i in self._store.pending_intents() if i.post.account_id == self._account.id]
-        if not pending:
-            return []
-        client = client or self._client_factory()
         unsettled: list[PublishIntent] = []
         for intent in pending:
+            if not client.reconcilable:
+                log.warning("post %s to %s was never confirmed; not resending it", intent.id, client.platform_name)
+                self._store.fail_intent(intent.id, "unconfirmed: Second Look stopped before the channel answered")
+                continue
             try:
                 found = client.find(intent.post.text, intent.key, intent.created)
             except PlatformError as error:

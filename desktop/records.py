@@ -46,6 +46,9 @@ class OutgoingPost:
     override_reason: str | None = None  # set when blocking findings were overridden
     acknowledged: tuple[str, ...] = ()  # "check: message" of each warning the person acknowledged
     overridden: tuple[str, ...] = ()  # "check: message" of each blocking finding overridden
+    # What the confirmation told the person: True "to the local outbox", False "to the platform". A
+    # publisher refuses a post whose route changed since (an account connected while the dialog was open).
+    to_outbox: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class AccountsService(Protocol):
 
     def current_workspace(self) -> Workspace: ...  # reloaded after an account was added to accounts.toml
     def statuses(self) -> list[AccountStatus]: ...
+    def status(self, account_id: str) -> AccountStatus: ...  # from the store: no network
     def avatar(self, account_id: str) -> bytes | None: ...  # the cached picture, if there is one
     def verify(self, account_id: str) -> AccountStatus: ...
     def verify_all(self) -> list[AccountStatus]: ...

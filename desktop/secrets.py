@@ -184,7 +184,7 @@ def _backend() -> keyring.backend.KeyringBackend:
     except Exception as error:
         failure = _error_type(error)
     raise SecretStoreError(
-        f"The keyring backend could not be loaded ({failure}): check PYTHON_KEYRING_BACKEND and keyringrc.cfg"
+        f"The keyring backend could not be loaded ({failure}): check PYTHON_KEYRING_BACKEND and keyringrc.cfg."
     )
 
 
@@ -217,14 +217,14 @@ def _store_error(
     if "NoKeyringError" in failure:
         return SecretStoreError(
             f"No system keyring is available ({where}; {failure}): install and start one (on Linux a Secret "
-            f"Service such as GNOME Keyring or KWallet), then try again"
+            f"Service such as GNOME Keyring or KWallet), then try again."
         )
     if any(word in failure for word in ("Locked", "InitError", "Dismissed", "NotAvailable", "DBus", "dbus")):
         return SecretStoreError(
             f"Could not {action} the {kind} of account {account_id!r}: the system keyring is locked or "
-            f"unavailable ({where}; {failure}): unlock it and try again"
+            f"unavailable ({where}; {failure}): unlock it and try again."
         )
     return SecretStoreError(
         f"Could not {action} the {kind} of account {account_id!r} in the system keyring ({where}; {failure}): "
-        f"check that the keyring is unlocked and working, then try again"
+        f"check that the keyring is unlocked and working, then try again."
     )

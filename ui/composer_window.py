@@ -458,18 +458,22 @@ class ComposerWindow(QMainWindow):
         self.save_now()  # a pending autosave lands now, so the draft has an id by the time it is sent
         account = self.account
         checker = self.services.checker if self._model_loaded else self.services.rules_checker
-        self.background.run(
-            "checks",
-            lambda: checker.check(text, account.id),
-            lambda r: self._confirm(r, text, account),
-            self._publish_failed,
-        )
+        accounts = self.services.accounts
+
+        def work() -> tuple[Report, AccountStatus | None]:
+            # The account's state as the store has it now, not as it was at start: it may have been
+            # connected or removed since (from the terminal, say), and the question must say where it goes.
+            return checker.check(text, account.id), accounts.status(account.id) if accounts is not None else None
+
+        self.background.run("checks", work, lambda r: self._confirm(*r, text, account), self._publish_failed)
 
     def _publish_when_ready(self, _: bool) -> None:
         self.start_publish()
 
-    def _confirm(self, report: Report, text: str, account: Account) -> None:
-        status = self.statuses.get(account.id)
+    def _confirm(self, report: Report, status: AccountStatus | None, text: str, account: Account) -> None:
+        if status is not None and self.statuses.get(account.id) != status:
+            self.statuses[account.id] = status
+            self._show_account()
         gate = gate_for(
             report,
             account,
@@ -498,6 +502,7 @@ class ComposerWindow(QMainWindow):
             override_reason=attempt.override_reason.strip() or None if gate.blocking else None,
             acknowledged=tuple(f"{f.check}: {f.message}" for f in gate.warnings),
             overridden=tuple(f"{f.check}: {f.message}" for f in gate.blocking),
+            to_outbox=gate.to_outbox,
         )
         self.undo_window = UndoWindow(gate.account.name, gate.undo_seconds, self)
         self.undo_window.elapsed.connect(lambda: self._send(post))
@@ -514,8 +519,9 @@ class ComposerWindow(QMainWindow):
             self.background.run("storage", lambda: None, lambda _: self._send(post))
             return
         post = dataclasses.replace(post, draft_id=self.draft_id)
-        publisher = self.services.publisher_for(self.workspace.account(post.account_id))
-        self.background.run("network", lambda: publisher.publish(post), self._sent, self._publish_failed)
+        account, publisher_for = self.workspace.account(post.account_id), self.services.publisher_for
+        # Choosing the publisher reads the store (is the account connected?): off the GUI thread too.
+        self.background.run("network", lambda: publisher_for(account).publish(post), self._sent, self._publish_failed)
 
     # --- accounts -----------------------------------------------------------------------------------
 
@@ -638,6 +644,9 @@ class ComposerWindow(QMainWindow):
 
     def draft_acknowledgement(self, post: SentPost) -> None:
         """Start a new draft owning the mistake, on the account that made it (switching to it visibly)."""
+        if self._publishing:
+            self.status.setText("A post is being published; draft the acknowledgement once it is out.")
+            return
         self.tabs.setCurrentIndex(0)
         self.new_draft()
         if post.account_id != self.account.id:

@@ -6,6 +6,7 @@ test_secret_service.py. Posts are counted on the servers themselves.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -425,3 +426,49 @@ def test_a_discord_message_is_deleted_through_its_webhook(
 
     assert webhook_server.discord_message_ids() == []
     assert store.sent_post(sent.id) is not None
+
+
+def test_a_webhook_message_left_pending_by_a_crash_is_closed_not_resent(
+    tmp_path: Path, store: Store, webhook_server: WebhookServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, webhook_account("slack"))
+    accounts = manager(store, folder, tmp_path)
+    accounts.add("team", "webhook", "slack", webhook_server.url("slack"))
+    store.begin_intent(post_for(store, "team", "Sent just before the crash"), "key-1")  # the app died here
+
+    sent = accounts.publisher_for(load_workspace(folder).account("team")).publish(post_for(store, "team", "Next"))
+
+    assert sent.post.text == "Next"
+    assert [body["text"] for _, body in webhook_server.received] == ["Next"]  # the unconfirmed one is not resent
+    assert store.pending_intents() == []
+    assert "Sent just before the crash" in [d.text for d in store.list_drafts(WS_KEY)]
+
+
+def test_a_post_confirmed_for_the_outbox_does_not_go_out_once_the_account_is_connected(
+    tmp_path: Path, store: Store, server: MockServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, mastodon_account(server.port))
+    accounts = manager(store, folder, tmp_path)
+    confirmed = post_for(store, "acme", "Meant for the outbox")
+    accounts.add("acme", "mastodon", server.url, TOKEN)  # connected while the confirmation was open
+
+    with pytest.raises(PublishError, match="confirmed for the local outbox"):
+        accounts.publisher_for(load_workspace(folder).account("acme")).publish(
+            dataclasses.replace(confirmed, to_outbox=True)
+        )
+    assert statuses_on(server) == []
+
+
+def test_a_blocked_account_deletes_nothing(
+    tmp_path: Path, store: Store, server: MockServer, memory_keyring: MemoryKeyring
+) -> None:
+    folder = workspace_folder(tmp_path, mastodon_account(server.port))
+    accounts = manager(store, folder, tmp_path)
+    accounts.add("acme", "mastodon", server.url, TOKEN)
+    sent = accounts.publisher_for(load_workspace(folder).account("acme")).publish(post_for(store, "acme", "Up")).post
+    (folder / "accounts.toml").write_text(mastodon_account(server.port, "@acme@mastodon.social"))
+
+    with pytest.raises(AccountError, match="blocked"):
+        manager(store, folder, tmp_path).delete_post(sent.id, "mistake")
+    assert statuses_on(server) == ["Up"]
+    assert not store.sent_posts(WS_KEY)[0].deleted
