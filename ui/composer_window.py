@@ -535,20 +535,19 @@ class ComposerWindow(QMainWindow):
         if accounts is None:
             return
 
-        def known() -> tuple[list[AccountStatus], dict[str, bytes | None]]:
-            statuses = accounts.statuses()
-            return statuses, {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
-
         def verified() -> tuple[list[AccountStatus], dict[str, bytes | None], Workspace]:
-            statuses = accounts.verify_all()
-            avatars = {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
-            return statuses, avatars, accounts.current_workspace()
+            return *_with_avatars(accounts, accounts.verify_all()), accounts.current_workspace()
 
-        # Both run at once on the network lane; the platforms' answer must win over the stored one,
-        # whichever arrives last.
+        # The stored statuses (storage lane) and the platforms' answer (network lane) run at once; the
+        # platforms' answer must win over the stored one, whichever arrives last.
         self._verifying += 1
         round_ = self._verifying
-        self.background.run("storage", known, lambda r: self._show_known(round_, *r), self._accounts_failed)
+        self.background.run(
+            "storage",
+            lambda: _with_avatars(accounts, accounts.statuses()),
+            lambda r: self._show_known(round_, *r),
+            self._accounts_failed,
+        )
         self.background.run("network", verified, lambda r: self._verified(round_, r), self._accounts_failed)
 
     def _show_known(self, round_: int, statuses: list[AccountStatus], avatars: dict[str, bytes | None]) -> None:
@@ -596,11 +595,12 @@ class ComposerWindow(QMainWindow):
         if accounts is None:
             return
 
-        def known() -> tuple[list[AccountStatus], dict[str, bytes | None]]:
-            statuses = accounts.statuses()
-            return statuses, {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
-
-        self.background.run("network", known, lambda r: self._show_statuses(*r), self._accounts_failed)
+        self.background.run(
+            "storage",
+            lambda: _with_avatars(accounts, accounts.statuses()),
+            lambda r: self._show_statuses(*r),
+            self._accounts_failed,
+        )
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Use ``workspace`` from now on: new accounts, or the platforms' own limits and audiences."""
@@ -705,3 +705,10 @@ class ComposerWindow(QMainWindow):
             QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
         self.background.shutdown()  # lets the pending save land before the window goes
         super().closeEvent(event)
+
+
+def _with_avatars(
+    accounts: AccountsService, statuses: list[AccountStatus]
+) -> tuple[list[AccountStatus], dict[str, bytes | None]]:
+    """``statuses`` with the cached picture of each connected account (read from disk: call off the GUI thread)."""
+    return statuses, {s.account_id: accounts.avatar(s.account_id) for s in statuses if s.connected}
