@@ -32,7 +32,7 @@ import requests
 
 from checks import Workspace, load_workspace
 from checks.errors import ConfigError, UnknownAccountError
-from checks.gate import handle_matches
+from checks.gate import MAX_REASON_CHARS, handle_matches
 from checks.workspace import ACCOUNT_ID, KINDS, PLATFORM_NAMES, Account, demo_workspace_path
 from desktop import secrets
 from desktop.platforms import RETRY_DELAYS, AuthError, Identity, PlatformError, UnreachableError
@@ -42,6 +42,7 @@ from desktop.platforms.webhook import WebhookClient, detect_kind, normalize_webh
 from desktop.publishers import OutboxPublisher
 from desktop.publishing import BlueskyPosting, MastodonPosting, PlatformPublisher, PostingClient, WebhookPosting
 from desktop.records import (
+    CONNECTED_PLATFORMS,
     MISMATCH,
     NOT_CONNECTED,
     SIGNED_OUT,
@@ -64,8 +65,6 @@ from desktop.storage import StorageError, Store
 
 log = logging.getLogger(__name__)
 
-CONNECTED_PLATFORMS = ("mastodon", "bluesky", "webhook")
-MAX_DELETE_REASON = 2_000
 T = TypeVar("T")
 
 
@@ -362,8 +361,8 @@ class AccountManager:
         reason = reason.strip()
         if not reason:
             raise AccountError("Say why the post is being deleted: the reason is kept with its record.")
-        if len(reason) > MAX_DELETE_REASON:
-            raise AccountError(f"The reason is too long ({len(reason):,} characters; {MAX_DELETE_REASON:,} at most).")
+        if len(reason) > MAX_REASON_CHARS:
+            raise AccountError(f"The reason is too long ({len(reason):,} characters; {MAX_REASON_CHARS:,} at most).")
         post = self.store.sent_post(sent_id)
         if post is None:
             raise AccountError("That post is not in the Sent list any more.")

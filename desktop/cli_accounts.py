@@ -21,7 +21,15 @@ from checks import cli as check_cli
 from checks.errors import ConfigError
 from checks.workspace import KINDS, PLATFORM_NAMES
 from desktop import secrets
-from desktop.records import MISMATCH, NOT_CONNECTED, SIGNED_OUT, VERIFIED, AccountError, AccountStatus
+from desktop.records import (
+    CONNECTED_PLATFORMS,
+    MISMATCH,
+    NOT_CONNECTED,
+    SIGNED_OUT,
+    VERIFIED,
+    AccountError,
+    AccountStatus,
+)
 from desktop.settings import data_dir
 from desktop.storage import StorageError, Store
 
@@ -34,7 +42,7 @@ EXIT_REFUSED = 2  # blocked, or something the person must give is missing
 EXIT_USAGE = check_cli.EXIT_USAGE  # 3: an unknown option, a workspace or file that cannot be used
 EXIT_CANCELLED = 130  # Ctrl+C
 MAX_SECRET_CHARS = 16_384  # a token, an app password or a webhook URL is far shorter
-PLATFORMS = ("mastodon", "bluesky", "webhook")  # desktop.accounts.CONNECTED_PLATFORMS (a test keeps them equal)
+PLATFORMS = CONNECTED_PLATFORMS  # the same list as the accounts dialog and desktop.accounts
 
 WORKSPACE_HELP = "workspace folder (default: the one the window used last, else the demo)"
 

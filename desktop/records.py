@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from checks.workspace import Workspace
 
+# The platforms an account can be connected to (the others publish to the local outbox).
+CONNECTED_PLATFORMS: tuple[str, ...] = ("mastodon", "bluesky", "webhook")
+
 # Team channels a webhook account can post to, with the names people know them by.
 WEBHOOK_KINDS: dict[str, str] = {
     "slack": "Slack",

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checks.gate import MAX_REASON_CHARS
 from desktop.records import SentPost
 from ui.confirm_dialog import add_preview, wrapped_label
 
-MAX_REASON = 2000
+MAX_REASON = MAX_REASON_CHARS  # the same bound as an override reason, and the store's check
 REASON_PROMPT = "Why is it being deleted?"
 KEPT_TEXT = (
     "Delete removes the post from the platform. People may already have seen it, and replies or copies "
