@@ -9,7 +9,7 @@ written override reason). It decides nothing itself: Publish is enabled exactly 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
@@ -102,18 +102,14 @@ class ConfirmDialog(QDialog):
         return add_preview(layout, "Exactly what will be posted:", text, "Text to be posted", max_height=160)
 
     def _add_reason(self, layout: QVBoxLayout) -> QPlainTextEdit:
-        label = wrapped_label(REASON_PROMPT)
-        reason = QPlainTextEdit()
-        reason.setAccessibleName("Reason for overriding the blocking findings")
-        reason.setAccessibleDescription(REASON_PROMPT)
-        reason.setPlaceholderText("For example: the number is our public support line.")
-        reason.setTabChangesFocus(True)  # Tab must leave the field, not insert a tab
-        reason.setMaximumHeight(90)
-        reason.textChanged.connect(self._refresh)
-        label.setBuddy(reason)
-        layout.addWidget(label)
-        layout.addWidget(reason)
-        return reason
+        return add_reason_field(
+            layout,
+            REASON_PROMPT,
+            name="Reason for overriding the blocking findings",
+            description=REASON_PROMPT,
+            placeholder="For example: the number is our public support line.",
+            on_change=self._refresh,
+        )
 
     def _add_handle_field(self, layout: QVBoxLayout, account: Account) -> QLineEdit:
         label = wrapped_label(
@@ -130,23 +126,8 @@ class ConfirmDialog(QDialog):
         return field
 
     def _add_buttons(self, layout: QVBoxLayout, account: Account) -> tuple[QPushButton, QPushButton]:
-        publish = QPushButton(f"Publish as {account.name}")
-        publish.setAccessibleName(f"Publish as {account.name}")
-        # Never the default: only a deliberate click or Space on the focused button publishes.
-        publish.setAutoDefault(False)
-        publish.setDefault(False)
-        publish.clicked.connect(self.accept)
-        cancel = QPushButton("Cancel")
-        cancel.setAccessibleName("Cancel, don't publish")
-        cancel.setAutoDefault(True)
-        cancel.setDefault(True)
-        cancel.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(publish)
-        row.addWidget(cancel)
-        layout.addLayout(row)
-        return publish, cancel
+        name = f"Publish as {account.name}"
+        return add_safe_buttons(self, layout, name, action_name=name, cancel_name="Cancel, don't publish")
 
     # --- API -----------------------------------------------------------------------------------
 
@@ -229,6 +210,47 @@ def add_preview(
     layout.addWidget(label)
     layout.addWidget(preview)
     return preview
+
+
+def add_reason_field(
+    layout: QVBoxLayout, caption: str, *, name: str, description: str, placeholder: str, on_change: Callable[[], None]
+) -> QPlainTextEdit:
+    """A short, labelled field for a written reason, added to ``layout``; Tab leaves it."""
+    label = wrapped_label(caption)
+    field = QPlainTextEdit()
+    field.setAccessibleName(name)
+    field.setAccessibleDescription(description)
+    field.setPlaceholderText(placeholder)
+    field.setTabChangesFocus(True)  # Tab must leave the field, not insert a tab
+    field.setMaximumHeight(90)
+    field.textChanged.connect(on_change)
+    label.setBuddy(field)
+    layout.addWidget(label)
+    layout.addWidget(field)
+    return field
+
+
+def add_safe_buttons(
+    dialog: QDialog, layout: QVBoxLayout, action: str, *, action_name: str, cancel_name: str
+) -> tuple[QPushButton, QPushButton]:
+    """The action and Cancel buttons of a dialog whose action cannot be taken back: Cancel is the default."""
+    act = QPushButton(action)
+    act.setAccessibleName(action_name)
+    # Never the default: only a deliberate click or Space on the focused button acts.
+    act.setAutoDefault(False)
+    act.setDefault(False)
+    act.clicked.connect(dialog.accept)
+    cancel = QPushButton("Cancel")
+    cancel.setAccessibleName(cancel_name)
+    cancel.setAutoDefault(True)
+    cancel.setDefault(True)
+    cancel.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(act)
+    row.addWidget(cancel)
+    layout.addLayout(row)
+    return act, cancel
 
 
 def wrapped_label(text: str) -> QLabel:

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from checks.gate import MAX_REASON_CHARS
 from desktop.records import SentPost
-from ui.confirm_dialog import add_preview, wrapped_label
+from ui.confirm_dialog import add_preview, add_reason_field, add_safe_buttons, wrapped_label
 
 MAX_REASON = MAX_REASON_CHARS  # the same bound as an override reason, and the store's check
 REASON_PROMPT = "Why is it being deleted?"
@@ -105,37 +104,23 @@ class DeleteDialog(QDialog):
         return add_preview(layout, "The post, as it went out:", text, "Text of the post to delete", max_height=140)
 
     def _add_reason(self, layout: QVBoxLayout) -> QPlainTextEdit:
-        label = wrapped_label(f"{REASON_PROMPT} (required, stored with the record)")
-        field = QPlainTextEdit()
-        field.setAccessibleName(REASON_PROMPT)
-        field.setAccessibleDescription(f"Required. At most {MAX_REASON:,} characters; stored with the record.")
-        field.setPlaceholderText("For example: the date in the announcement was wrong.")
-        field.setTabChangesFocus(True)  # Tab must leave the field, not insert a tab
-        field.setMaximumHeight(90)
-        field.textChanged.connect(self._refresh)
-        label.setBuddy(field)
-        layout.addWidget(label)
-        layout.addWidget(field)
-        return field
+        return add_reason_field(
+            layout,
+            f"{REASON_PROMPT} (required, stored with the record)",
+            name=REASON_PROMPT,
+            description=f"Required. At most {MAX_REASON:,} characters; stored with the record.",
+            placeholder="For example: the date in the announcement was wrong.",
+            on_change=self._refresh,
+        )
 
     def _add_buttons(self, layout: QVBoxLayout) -> tuple[QPushButton, QPushButton]:
-        delete = QPushButton("Delete on platform")
-        delete.setAccessibleName("Delete this post on the platform")
-        # Never the default: only a deliberate click or Space on the focused button deletes.
-        delete.setAutoDefault(False)
-        delete.setDefault(False)
-        delete.clicked.connect(self.accept)
-        cancel = QPushButton("Cancel")
-        cancel.setAccessibleName("Cancel, keep the post")
-        cancel.setAutoDefault(True)
-        cancel.setDefault(True)
-        cancel.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(delete)
-        row.addWidget(cancel)
-        layout.addLayout(row)
-        return delete, cancel
+        return add_safe_buttons(
+            self,
+            layout,
+            "Delete on platform",
+            action_name="Delete this post on the platform",
+            cancel_name="Cancel, keep the post",
+        )
 
     # --- API -----------------------------------------------------------------------------------
 
