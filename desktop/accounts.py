@@ -234,16 +234,12 @@ class AccountManager:
                 "Enter the handle and an app password (Settings → Privacy and security → App passwords)."
             )
         address = self._server(service)
-        saved: dict[str, SessionTokens] = {}
-        client = self._bluesky(address, on_session=lambda tokens: saved.__setitem__("session", tokens))
-        try:
+        with self._bluesky(address) as client:  # the session it gets is saved below, with the app password
             self._platform_call(lambda: client.login(handle, app_password.strip()))
             identity = self._platform_call(client.verify)
             connection = Connection(account_id, "bluesky", address, login=handle.strip().removeprefix("@"))
             connection = self._identified(connection, identity, self._avatar_fetcher())
             tokens = client.tokens
-        finally:
-            client.close()
         kinds = {secrets.APP_PASSWORD: app_password.strip()}
         if tokens is not None:
             kinds[secrets.SESSION] = _session_json(tokens)
@@ -474,8 +470,7 @@ class AccountManager:
                     connection = dataclasses.replace(connection, max_characters=limit)
                 return self._identified(connection, identity, client.fetch_avatar)
         if connection.platform == "bluesky":
-            bluesky = self._signed_in_bluesky(connection)
-            try:
+            with self._signed_in_bluesky(connection) as bluesky:
                 try:
                     identity = bluesky.verify()
                 except AuthError:
@@ -483,8 +478,6 @@ class AccountManager:
                     bluesky.login(connection.login or "", self._secret(connection, secrets.APP_PASSWORD))
                     identity = bluesky.verify()
                 return self._identified(connection, identity, self._avatar_fetcher())
-            finally:
-                bluesky.close()
         url = self._secret(connection, secrets.WEBHOOK_URL)
         with WebhookClient(connection.server, url, timeout=self._timeout) as webhook:
             return self._identified(connection, webhook.verify(), None)
@@ -505,8 +498,11 @@ class AccountManager:
         if tokens is not None:
             client.use_session(tokens)
             return client
-        password = self._secret(connection, secrets.APP_PASSWORD)
-        client.login(connection.login or "", password)
+        try:
+            client.login(connection.login or "", self._secret(connection, secrets.APP_PASSWORD))
+        except BaseException:
+            client.close()
+            raise
         return client
 
     def _delete_remote(self, connection: Connection, remote_id: str) -> None:
@@ -514,11 +510,8 @@ class AccountManager:
             with self._mastodon(connection.server, self._secret(connection, secrets.TOKEN)) as client:
                 client.delete(remote_id)
         elif connection.platform == "bluesky":
-            bluesky = self._signed_in_bluesky(connection)
-            try:
+            with self._signed_in_bluesky(connection) as bluesky:
                 bluesky.delete(remote_id)
-            finally:
-                bluesky.close()
         else:
             url = self._secret(connection, secrets.WEBHOOK_URL)
             with WebhookClient(connection.server, url, timeout=self._timeout) as webhook:
@@ -673,7 +666,7 @@ class AccountManager:
     def _mastodon(self, server: str, token: str | None = None) -> MastodonClient:
         return MastodonClient(server, token, timeout=self._timeout, sleep=self._sleep, retry_delays=self._delays)
 
-    def _bluesky(self, service: str, on_session: Callable[[SessionTokens], None]) -> BlueskyClient:
+    def _bluesky(self, service: str, on_session: Callable[[SessionTokens], None] | None = None) -> BlueskyClient:
         return BlueskyClient(
             service, timeout=self._timeout, sleep=self._sleep, delays=self._delays, on_session_changed=on_session
         )

@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar, cast
+from types import TracebackType
+from typing import Any, Final, Self, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import regex
@@ -172,6 +173,14 @@ class BlueskyClient:
         """Close the HTTP connections, unless the session was handed in by the caller."""
         if self._owns_http:
             self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     # --- sessions ---
 
