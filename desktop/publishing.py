@@ -18,6 +18,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -49,6 +50,7 @@ class PostingClient(Protocol):
     def new_key(self) -> str: ...
     def post(self, text: str, key: str) -> Posted: ...
     def find(self, text: str, key: str, since: datetime) -> Posted | None: ...
+    def close(self) -> None: ...  # the HTTP connections, once the publisher is done with the client
 
 
 class MastodonPosting:
@@ -59,6 +61,9 @@ class MastodonPosting:
 
     def __init__(self, client: MastodonClient) -> None:
         self.client = client
+
+    def close(self) -> None:
+        self.client.close()
 
     def new_key(self) -> str:
         return uuid.uuid4().hex
@@ -80,6 +85,9 @@ class BlueskyPosting:
     def __init__(self, client: BlueskyClient) -> None:
         self.client = client
 
+    def close(self) -> None:
+        self.client.close()
+
     def new_key(self) -> str:
         return self.client.new_record_key()
 
@@ -99,6 +107,9 @@ class WebhookPosting:
     def __init__(self, client: WebhookClient) -> None:
         self.client = client
         self.platform_name = WEBHOOK_KINDS.get(client.kind, "the team channel")
+
+    def close(self) -> None:
+        self.client.close()
 
     def new_key(self) -> str:
         return uuid.uuid4().hex  # local only: webhooks take no idempotency key
@@ -136,8 +147,7 @@ class PlatformPublisher:
             raise PublishError(
                 f"The post was not sent: it is for '{post.account_id}', not {self._account.name}. Your draft is kept."
             )
-        with _account_lock(self._account.id):
-            client = self._client()
+        with _account_lock(self._account.id), closing(self._client()) as client:
             try:
                 unsettled = self._reconcile(client)
             except StorageError as error:
@@ -220,7 +230,8 @@ class PlatformPublisher:
             if not any(i.post.account_id == self._account.id for i in self._store.pending_intents()):
                 return []
             try:
-                return self._reconcile(self._client())
+                with closing(self._client()) as client:
+                    return self._reconcile(client)
             except StorageError as error:
                 raise PublishError(f"The earlier posts could not be settled: {error}") from None
 
