@@ -15,11 +15,10 @@ import json
 import logging
 import re
 import threading
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:
+    import keyring.backend
 
 SERVICE: Final = "Second Look"
 TOKEN: Final = "token"  # Mastodon access token
@@ -114,6 +113,8 @@ def install_log_redaction(logger: logging.Logger | None = None) -> None:
 def backend_name() -> str:
     """The active keyring backend, for diagnostics: e.g. ``"SecretService Keyring (priority 5)"``."""
     try:
+        import keyring  # here, not at the top: `secondlook check` loads this module and never a secret
+
         backend = keyring.get_keyring()
         return _describe_backend(backend)
     except Exception as error:  # a bad PYTHON_KEYRING_BACKEND or keyringrc.cfg
@@ -180,6 +181,8 @@ def _username(account_id: str, kind: str) -> str:
 
 def _backend() -> keyring.backend.KeyringBackend:
     try:
+        import keyring
+
         return keyring.get_keyring()
     except Exception as error:
         failure = _error_type(error)
